@@ -2,7 +2,9 @@
 // The `k8ts` command: one binary, a sub-command per component (as the seed's one unit per component).
 const [, , sub, ...rest] = process.argv;
 
-const commands: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {};
+const commands: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
+  apiserver: () => import('./apiserver.js'),
+};
 
 async function run(): Promise<void> {
   if (!sub || sub === '--help' || sub === 'help') {

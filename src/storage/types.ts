@@ -62,8 +62,10 @@ export interface WatchEvent {
 }
 
 export interface WatchHandlers {
-  /** Events in revision order, never a gap, never a repeat. Called with batches. */
-  onEvents(events: WatchEvent[]): void;
+  /** Events in revision order, never a gap, never a repeat. Called with batches. A handler may
+   *  return a Promise: the backend then waits for it before handing this watcher its next batch
+   *  and buffers meanwhile (bounded: past the limit the watch ends with 'WatcherTooSlow'). */
+  onEvents(events: WatchEvent[]): void | Promise<void>;
   /** The watch has ended (compacted start revision, watcher too slow, store closed...).
    *  No events follow. The watcher may resume from the last revision it saw. */
   onError(err: StoreError): void;

@@ -1,4 +1,7 @@
 import type { ResourceDef } from '../../resource.js';
+import { deploymentDef } from './deployment.js';
+import { replicaSetDef } from './replicaset.js';
+import { daemonSetDef } from './daemonset.js';
 
-// Filled in by the API types work: every ResourceDef this group/version serves.
-export const resources: ResourceDef<any>[] = [];
+// Every ResourceDef apps/v1 serves.
+export const resources: ResourceDef<any>[] = [deploymentDef, replicaSetDef, daemonSetDef];

@@ -1,4 +1,5 @@
 import type { ResourceDef } from '../../resource.js';
+import { leases } from './leases.js';
 
-// Filled in by the API types work: every ResourceDef this group/version serves.
-export const resources: ResourceDef<any>[] = [];
+// Every ResourceDef coordination.k8s.io/v1 serves.
+export const resources: ResourceDef<any>[] = [leases];

@@ -1,0 +1,348 @@
+// The k8ts API server: node:http with no framework, the Kubernetes REST API over a Store.
+// Fixed documents (discovery, OpenAPI, /version, health) are route functions tried first; then
+// resource paths are routed to the REST handlers. Every failure is answered as a Status.
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import type { TSchema } from '@sinclair/typebox';
+import type { ResourceDef } from '../api/resource.js';
+import { apiVersionOf } from '../api/resource.js';
+import { allResources } from '../api/registry.js';
+import type { Store } from '../storage/types.js';
+import { realClock, type Clock } from '../machinery/clock.js';
+import { errors } from '../machinery/errors.js';
+import type { ResourceHooks } from './hooks.js';
+import type { RequestContext, ServerContext, ServedResource, Logger } from './context.js';
+import { writeError } from './http.js';
+import { routeRequest, type Route } from './router.js';
+import { WatchCache } from './watchcache/cache.js';
+import { resourcePrefix } from './storage/keys.js';
+import { decodeProtobufBody } from './protobuf/decode.js';
+import { discoveryRoutes } from './discovery/index.js';
+import { openapiRoutes } from './openapi/index.js';
+import type { RouteFn } from './static-response.js';
+import { Registry } from 'prom-client';
+import { systemRoutes, apiserverMetrics, observeRequest, watchStarted, type ApiserverMetrics } from './system/index.js';
+import {
+  handleGet, handleList, handleCreate, handleUpdate, handlePatch, handleDelete, handleDeleteCollection,
+  handleScale, handleBinding,
+} from './rest/handlers.js';
+import { bootstrapNamespaces, SYSTEM_NAMESPACES, writeObject } from './rest/bootstrap.js';
+import { createServiceHooks, createServiceAllocators, rebuild, type ServiceAllocatorOptions, type ServiceAllocators } from './registry/service-hooks.js';
+import { ensureKubernetesService } from './bootstrap/kubernetes-service.js';
+import type { KubeObject } from '../api/resource.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  resources?: ResourceDef[];
+  /** Side-effect hooks by "plural.group" (or "plural" for core). */
+  hooks?: Record<string, ResourceHooks>;
+  clock?: Clock;
+  random?: () => number;
+  log?: Logger;
+  /** Routes tried before resource routing (health, /version, logs/exec...); true = handled. */
+  routes?: RouteFn[];
+  /** Milliseconds between watch BOOKMARK events (default 60 s). */
+  bookmarkIntervalMs?: number;
+  /** Namespaces created at start (default: default, kube-system, kube-public, kube-node-lease). */
+  namespaces?: string[];
+  /** Bytes a watcher may have queued before it is closed as too slow (default 16 MiB). */
+  maxWatchBufferBytes?: number;
+  /** Watch cache history bounds (defaults: at least 5 min or 5000 events, at most 50000). */
+  watchCache?: { maxAgeMs?: number; minEvents?: number; maxEvents?: number };
+  /** Prometheus registry for /metrics (default: a fresh one). */
+  metrics?: Registry;
+  /** Service ClusterIP/NodePort allocation (when no `services` hook is given); false turns it off. */
+  serviceAllocation?: ServiceAllocatorOptions | false;
+  /** Write the `kubernetes` Service and its Endpoints on listen (default true when Services are served). */
+  kubernetesService?: boolean | { apiAddress?: string };
+}
+
+export interface ApiServer {
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+  ready: Promise<void>;
+  /** The node:http server (for upgrade handlers). */
+  server: Server;
+  /** Creates the object, or updates it unconditionally when it exists, through the REST rules. */
+  writeObject(obj: KubeObject): Promise<KubeObject>;
+}
+
+export const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+function jsonLogger(): Logger {
+  return (msg, fields) => {
+    process.stderr.write(JSON.stringify({ ts: new Date().toISOString(), component: 'apiserver', msg, ...fields }) + '\n');
+  };
+}
+
+export function createApiServer(opts: ApiServerOptions): ApiServer {
+  const clock = opts.clock ?? realClock;
+  const log = opts.log ?? jsonLogger();
+  const defs = opts.resources ?? allResources();
+  const hooks: Record<string, ResourceHooks> = { ...(opts.hooks ?? {}) };
+  let serviceAlloc: ServiceAllocators | null = null;
+  if (!hooks.services && opts.serviceAllocation !== false && defs.some((d) => d.group === '' && d.plural === 'services')) {
+    serviceAlloc = createServiceAllocators(opts.serviceAllocation || {});
+    hooks.services = createServiceHooks(serviceAlloc);
+  }
+  const byPath = new Map<string, ServedResource>();
+  const byKind = new Map<string, ServedResource>();
+  for (const def of defs) {
+    const qualified = def.group ? `${def.plural}.${def.group}` : def.plural;
+    const served: ServedResource = {
+      def,
+      hooks: hooks[qualified],
+      apiVersion: apiVersionOf(def),
+      qualified,
+      prefix: resourcePrefix(def),
+      cache: new WatchCache(opts.store, resourcePrefix(def), { clock, log, ...opts.watchCache }),
+    };
+    byPath.set(`${def.group}/${def.version}/${def.plural}`, served);
+    byKind.set(`${served.apiVersion}/${def.kind}`, served);
+  }
+  // Several versions of one resource share one store prefix and so one watch cache.
+  const cacheByPrefix = new Map<string, WatchCache>();
+  for (const s of byPath.values()) {
+    const c = cacheByPrefix.get(s.prefix);
+    if (c) s.cache = c; else cacheByPrefix.set(s.prefix, s.cache);
+  }
+  const ctx: ServerContext = {
+    store: opts.store,
+    clock,
+    log,
+    byPath,
+    byKind,
+    namespaces: byPath.get('/v1/namespaces'),
+    pods: byPath.get('/v1/pods'),
+    protobuf: decodeProtobufBody,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
+    freshnessTimeoutMs: 3000,
+    random: opts.random ?? Math.random,
+    maxWatchBufferBytes: opts.maxWatchBufferBytes ?? 16 * 1024 * 1024,
+    schemaFor: (apiVersion: string, kind: string): TSchema | undefined => byKind.get(`${apiVersion}/${kind}`)?.def.schema,
+  };
+
+  const registry = opts.metrics ?? new Registry();
+  const metrics = apiserverMetrics(registry, {
+    countObjects: () => {
+      const out: Record<string, number> = {};
+      for (const s of byPath.values()) out[s.qualified] = s.cache.snapshot().items.length;
+      return out;
+    },
+  });
+  let isReady = false;
+  let closingFlag = false;
+  const routes: RouteFn[] = [
+    systemRoutes({ ready: () => isReady && !closingFlag, metrics: registry }),
+    ...(opts.routes ?? []),
+    discoveryRoutes(defs),
+    openapiRoutes(defs),
+  ];
+
+  const ready = (async () => {
+    const watched = new Set([...byPath.values()].filter((s) => (s.def.verbs ?? DEFAULT_VERBS).some((v) => v === 'list' || v === 'watch')).map((s) => s.cache));
+    await Promise.all([...watched].map((c) => c.start()));
+    const services = byPath.get('/v1/services');
+    if (serviceAlloc && services) {
+      // Allocations live in memory; the stored Services are the record to rebuild them from.
+      for (const p of rebuild(serviceAlloc, services.cache.snapshot().items.map((c) => c.obj))) log('service allocation conflict', { ...p });
+    }
+    if (ctx.namespaces) await bootstrapNamespaces(ctx, opts.namespaces ?? SYSTEM_NAMESPACES);
+    isReady = true;
+  })();
+  ready.catch((err) => log('api server failed to start', { err: String(err) }));
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    void handle(ctx, routes, req, res, metrics);
+  });
+  server.on('clientError', (_err, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    ready,
+    async listen(port: number, host = '127.0.0.1'): Promise<number> {
+      await ready;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const bound = (server.address() as AddressInfo).port;
+      const services = byPath.get('/v1/services');
+      if (serviceAlloc && services && opts.kubernetesService !== false) {
+        const apiAddress = typeof opts.kubernetesService === 'object' ? opts.kubernetesService.apiAddress : undefined;
+        try {
+          await ensureKubernetesService({
+            clusterIP: serviceAlloc.ips.firstAddress(), apiPort: bound, apiAddress,
+            endpointSlice: byPath.has('discovery.k8s.io/v1/endpointslices'),
+          }, async (obj) => { await writeObject(ctx, obj); });
+        } catch (err) {
+          log('could not write the kubernetes Service', { err: String(err) });
+        }
+      }
+      return bound;
+    },
+    writeObject: (obj: KubeObject) => writeObject(ctx, obj),
+    close(): Promise<void> {
+      if (!closing) {
+        closingFlag = true;
+        closing = (async () => {
+          for (const c of cacheByPrefix.values()) c.close();
+          await new Promise<void>((resolve) => {
+            if (!server.listening) { resolve(); return; }
+            server.close(() => resolve());
+            server.closeIdleConnections();
+            for (const s of sockets) s.destroy();
+          });
+          await ready.catch(() => undefined);
+        })();
+      }
+      return closing;
+    },
+  };
+}
+
+/** Kubernetes' request verb for metrics (LIST, WATCH, APPLY... as kube-apiserver names them). */
+function metricVerb(method: string, route: Route, query: URLSearchParams, contentType: string | undefined): string {
+  const watch = route.watchPrefix || query.get('watch') === 'true' || query.get('watch') === '1';
+  if (method === 'GET') return watch ? 'WATCH' : route.name === undefined ? 'LIST' : 'GET';
+  if (method === 'DELETE' && route.name === undefined) return 'DELETECOLLECTION';
+  if (method === 'PATCH' && contentType?.startsWith('application/apply-patch')) return 'APPLY';
+  return method;
+}
+
+function observe(metrics: ApiserverMetrics, req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, started: number): void {
+  const verb = metricVerb(req.method ?? 'GET', route, query, req.headers['content-type']);
+  const def = route.r.def;
+  const scope = route.name !== undefined ? 'resource' : route.namespace !== undefined ? 'namespace' : 'cluster';
+  let stopWatch: (() => void) | null = null;
+  if (verb === 'WATCH') stopWatch = watchStarted(metrics, { group: def.group, version: def.version, kind: def.kind });
+  const done = () => {
+    stopWatch?.();
+    observeRequest(metrics, {
+      verb, resource: def.plural, group: def.group, version: def.version, subresource: route.subresource ?? '', scope,
+      code: res.statusCode, seconds: (performance.now() - started) / 1000, dryRun: query.has('dryRun'),
+    });
+  };
+  res.once('close', done);
+}
+
+async function handle(ctx: ServerContext, routes: RouteFn[], req: IncomingMessage, res: ServerResponse, metrics: ApiserverMetrics): Promise<void> {
+  const started = performance.now();
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    writeError(res, errors.badRequest('malformed request URL'));
+    return;
+  }
+  const warnings: string[] = [];
+  try {
+    for (const r of routes) if (r(req, res, url)) return;
+    const route = routeRequest(ctx, url.pathname);
+    if (route === null || route === 'not-found') {
+      req.resume();
+      throw errors.pathNotFound();
+    }
+    observe(metrics, req, res, route, url.searchParams, started);
+    const rc: RequestContext = {
+      ctx, req, res, url, query: url.searchParams, r: route.r,
+      namespace: route.namespace, name: route.name, subresource: route.subresource, warnings,
+    };
+    await dispatch(rc, route, req.method ?? 'GET');
+  } catch (err) {
+    req.resume();
+    writeError(res, err, warnings, ctx.log);
+  }
+}
+
+function allowed(r: ServedResource, verb: string): void {
+  const verbs = r.def.verbs ?? DEFAULT_VERBS;
+  if (!verbs.includes(verb)) throw errors.methodNotAllowed();
+}
+
+async function dispatch(rc: RequestContext, route: Route, method: string): Promise<void> {
+  const { r } = rc;
+  const def = r.def;
+  const isWatch = route.watchPrefix || rc.query.get('watch') === 'true' || rc.query.get('watch') === '1';
+  if (route.watchPrefix) rc.query.set('watch', 'true');
+  if (route.bindings) {
+    if (method !== 'POST') throw errors.methodNotAllowed();
+    await handleBinding(rc, undefined);
+    return;
+  }
+  if (def.namespaced && rc.namespace === undefined && rc.name !== undefined) throw errors.pathNotFound();
+  if (rc.name === undefined) {
+    switch (method) {
+      case 'GET':
+        allowed(r, isWatch ? 'watch' : 'list');
+        await handleList(rc);
+        return;
+      case 'POST':
+        allowed(r, 'create');
+        if (def.namespaced && rc.namespace === undefined) throw errors.methodNotAllowed();
+        await handleCreate(rc);
+        return;
+      case 'DELETE':
+        allowed(r, 'deletecollection');
+        await handleDeleteCollection(rc);
+        return;
+      default:
+        throw errors.methodNotAllowed();
+    }
+  }
+  const sub = rc.subresource;
+  if (sub === undefined) {
+    switch (method) {
+      case 'GET':
+        if (isWatch) {
+          allowed(r, 'watch');
+          await handleList(rc);
+          return;
+        }
+        allowed(r, 'get');
+        await handleGet(rc);
+        return;
+      case 'PUT': allowed(r, 'update'); await handleUpdate(rc); return;
+      case 'PATCH': allowed(r, 'patch'); await handlePatch(rc); return;
+      case 'DELETE': allowed(r, 'delete'); await handleDelete(rc); return;
+      default: throw errors.methodNotAllowed();
+    }
+  }
+  if (sub === 'status' && def.subresources?.status) {
+    switch (method) {
+      case 'GET': await handleGet(rc); return;
+      case 'PUT': await handleUpdate(rc); return;
+      case 'PATCH': await handlePatch(rc); return;
+      default: throw errors.methodNotAllowed();
+    }
+  }
+  if (sub === 'scale' && def.subresources?.scale) {
+    if (method !== 'GET' && method !== 'PUT' && method !== 'PATCH') throw errors.methodNotAllowed();
+    await handleScale(rc, method);
+    return;
+  }
+  if (sub === 'binding' && (def.subresources?.binding || (def.group === '' && def.plural === 'pods'))) {
+    if (method !== 'POST') throw errors.methodNotAllowed();
+    await handleBinding(rc, rc.name);
+    return;
+  }
+  if (sub === 'finalize' && def.group === '' && def.plural === 'namespaces') {
+    if (method !== 'PUT') throw errors.methodNotAllowed();
+    await handleUpdate(rc);
+    return;
+  }
+  throw errors.pathNotFound();
+}
