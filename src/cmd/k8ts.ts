@@ -2,21 +2,29 @@
 // The `k8ts` command: one binary, a sub-command per component (as the seed's one unit per component).
 const [, , sub, ...rest] = process.argv;
 
-const commands: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
-  apiserver: () => import('./apiserver.js'),
+// Each command lives in src/cmd/<name>.ts and exports main(args). Loaded by name so that starting
+// one component never loads the others' code.
+const commands: Record<string, string> = {
+  server: 'run the whole cluster on this machine (store, API server, controllers, scheduler, kubelet)',
+  apiserver: 'the API server over the embedded store or etcd',
+  'controller-manager': 'the controllers that restore desired state',
+  scheduler: 'places pods on nodes through the binding API',
+  kubelet: 'runs the pods bound to this node through containerd',
+  'hollow-nodes': 'N simulated nodes in one process (for scale tests)',
+  images: 'image tools: import archives into the node runtime',
 };
+type CommandModule = { main(args: string[]): Promise<void> };
 
 async function run(): Promise<void> {
   if (!sub || sub === '--help' || sub === 'help') {
-    process.stdout.write(`usage: k8ts <command> [flags]\n\ncommands:\n${Object.keys(commands).map((c) => '  ' + c).join('\n')}\n`);
+    process.stdout.write(`usage: k8ts <command> [flags]\n\ncommands:\n${Object.entries(commands).map(([c, d]) => `  ${c.padEnd(20)}${d}`).join('\n')}\n`);
     return;
   }
-  const load = commands[sub];
-  if (!load) {
+  if (!Object.hasOwn(commands, sub)) {
     process.stderr.write(`k8ts: unknown command "${sub}"\n`);
     process.exit(2);
   }
-  const mod = await load();
+  const mod = (await import(`./${sub}.js`)) as CommandModule;
   await mod.main(rest);
 }
 
