@@ -6,7 +6,8 @@ import { resources as coreCluster } from './core/v1/cluster.js';
 import { resources as apps } from './apps/v1/index.js';
 import { resources as coordination } from './coordination/v1/index.js';
 import { resources as discovery } from './discovery/v1/index.js';
+import { resources as scheduling } from './scheduling/v1/index.js';
 
 export function allResources(): ResourceDef<any>[] {
-  return [...coreCluster, ...coreWorkloads, ...apps, ...coordination, ...discovery];
+  return [...coreCluster, ...coreWorkloads, ...apps, ...coordination, ...discovery, ...scheduling];
 }

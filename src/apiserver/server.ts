@@ -30,6 +30,8 @@ import {
 import { bootstrapNamespaces, SYSTEM_NAMESPACES, writeObject } from './rest/bootstrap.js';
 import { createServiceHooks, createServiceAllocators, rebuild, type ServiceAllocatorOptions, type ServiceAllocators } from './registry/service-hooks.js';
 import { ensureKubernetesService } from './bootstrap/kubernetes-service.js';
+import { ensureSystemPriorityClasses } from './bootstrap/priority-classes.js';
+import { createPodAdmissionHooks } from './admission/pod-admission.js';
 import type { KubeObject } from '../api/resource.js';
 
 export interface ApiServerOptions {
@@ -88,6 +90,11 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   }
   const byPath = new Map<string, ServedResource>();
   const byKind = new Map<string, ServedResource>();
+  if (!hooks.pods && defs.some((d) => d.group === 'scheduling.k8s.io' && d.plural === 'priorityclasses')) {
+    // Read lazily: the PriorityClass cache exists only once every resource is served.
+    hooks.pods = createPodAdmissionHooks(() =>
+      (byPath.get('scheduling.k8s.io/v1/priorityclasses')?.cache.snapshot().items ?? []).map((c) => c.obj as never));
+  }
   for (const def of defs) {
     const qualified = def.group ? `${def.plural}.${def.group}` : def.plural;
     const served: ServedResource = {
@@ -149,6 +156,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       for (const p of rebuild(serviceAlloc, services.cache.snapshot().items.map((c) => c.obj))) log('service allocation conflict', { ...p });
     }
     if (ctx.namespaces) await bootstrapNamespaces(ctx, opts.namespaces ?? SYSTEM_NAMESPACES);
+    await ensureSystemPriorityClasses(ctx);
     isReady = true;
   })();
   ready.catch((err) => log('api server failed to start', { err: String(err) }));
