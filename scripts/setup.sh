@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(etcd-server)
+APT_PACKAGES=(etcd-server containerd runc containernetworking-plugins busybox-static nftables)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -20,6 +20,13 @@ fi
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet etcd 2>/dev/null; then
   systemctl stop etcd || true
 fi
+# containerd's package starts and enables a system containerd on /run/containerd; each k8ts node
+# runs its own (own roots and socket), so keep the distro one stopped and off at boot.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet containerd 2>/dev/null; then
+  systemctl disable --now containerd >/dev/null 2>&1 || true
+elif command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet containerd 2>/dev/null; then
+  systemctl stop containerd || true
+fi
 
 stamp=node_modules/.k8ts-lock-sha
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
@@ -29,4 +36,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# tsc copies no data files: the CRI client loads its .proto from beside its compiled module.
+find src -name '*.proto' | while read -r f; do mkdir -p "dist/$(dirname "$f")"; cp "$f" "dist/$f"; done
 npx tsc -p tsconfig.json

@@ -39,8 +39,10 @@ export interface TableColumn {
 }
 
 export interface TableDef<T = KubeObject> {
-  /** Columns after NAME (NAME is always first and added by the server). */
+  /** Columns after NAME (NAME is always first and added by the server, unless includesName). */
   columns: TableColumn[];
+  /** The columns already hold a `format: name` column where Kubernetes puts it (events: last, wide only). */
+  includesName?: boolean;
   /** Cells for the columns above, in order; `now` in ms for ages. */
   cells(obj: T, now: number): unknown[];
 }

@@ -247,10 +247,28 @@ function observe(metrics: ApiserverMetrics, req: IncomingMessage, res: ServerRes
   res.once('close', done);
 }
 
+/** The first path segment that is "." or ".." (also percent-encoded), or null. */
+function dotSegment(rawUrl: string): string | null {
+  const q = rawUrl.indexOf('?');
+  for (const seg of (q >= 0 ? rawUrl.slice(0, q) : rawUrl).split('/')) {
+    const d = seg.replace(/%2e/gi, '.');
+    if (d === '.' || d === '..') return d;
+  }
+  return null;
+}
+
 async function handle(ctx: ServerContext, routes: RouteFn[], req: IncomingMessage, res: ServerResponse, metrics: ApiserverMetrics): Promise<void> {
   const started = performance.now();
   let url: URL;
   try {
+    // URL parsing would resolve "." and ".." segments ("pods/.." becoming the namespace itself);
+    // Kubernetes takes them as names and refuses them.
+    const dots = dotSegment(req.url ?? '/');
+    if (dots !== null) {
+      req.resume();
+      writeError(res, errors.badRequest(`Name parameter invalid: ${JSON.stringify(dots)}: may not be '${dots}'`));
+      return;
+    }
     url = new URL(req.url ?? '/', 'http://localhost');
   } catch {
     writeError(res, errors.badRequest('malformed request URL'));

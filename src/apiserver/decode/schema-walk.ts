@@ -1,6 +1,7 @@
 // Walks a decoded JSON value against a TypeBox schema the way Kubernetes' strict JSON decoder
 // does: reports fields the type does not declare (by JSON path, "spec.containers[0].imagee") and
 // values of the wrong JSON type, and drops explicit nulls (Go reads null as "absent").
+import { parseQuantity } from '../../machinery/quantity.js';
 import type { TSchema } from '@sinclair/typebox';
 
 export interface WalkResult {
@@ -111,6 +112,11 @@ function visit(v: unknown, s: Obj, path: string, parentType: string, refs: Map<s
       out.mismatches.push(`json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${parentType}.${stripIndexes(path)} of type ${s['x-pb-type'] === 'quantity' ? 'resource.Quantity' : 'intstr.IntOrString'}`);
       return;
     }
+    if (s['x-pb-type'] === 'quantity' && typeof v === 'string') {
+      const bad = formatError(v, 'quantity');
+      if (bad) out.mismatches.push(bad);
+      return;
+    }
     if (hit.type === 'object' || hit.type === 'array' || hit.$ref) visit(v, hit, path, parentType, refs, opts, out);
     return;
   }
@@ -118,6 +124,14 @@ function visit(v: unknown, s: Obj, path: string, parentType: string, refs: Map<s
   if (!primitiveMatches(v, s)) {
     out.mismatches.push(`json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${parentType}.${stripIndexes(path)} of type ${goTypeName(s as TSchema)}`);
     return;
+  }
+  if (typeof v === 'string' && typeof s['x-pb-type'] === 'string') {
+    // Go's decoder parses these strings into typed values: a malformed one is a decoding error.
+    const bad = formatError(v, s['x-pb-type']);
+    if (bad) {
+      out.mismatches.push(bad);
+      return;
+    }
   }
   if (s.type === 'array') {
     const items = s.items as Obj | undefined;
@@ -155,6 +169,31 @@ function visit(v: unknown, s: Obj, path: string, parentType: string, refs: Map<s
     } else if (additional && typeof additional === 'object') {
       visit(child, additional as Obj, childPath, typeName, refs, opts, out);
     }
+  }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The message Go's decoder gives for a string that does not parse as its typed value, or null. */
+function formatError(v: string, pbType: string): string | null {
+  switch (pbType) {
+    case 'time':
+    case 'microtime':
+      if (v === '' || (RFC3339.test(v) && !Number.isNaN(Date.parse(v)))) return null;
+      return `parsing time ${JSON.stringify(v)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(v)} as a time`;
+    case 'bytes':
+      if (BASE64.test(v.replace(/[\r\n]/g, ''))) return null; // Go's decoder skips line breaks
+      return `illegal base64 data in ${JSON.stringify(v.length > 32 ? v.slice(0, 32) + '…' : v)}`;
+    case 'quantity':
+      try {
+        parseQuantity(v);
+        return null;
+      } catch {
+        return "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+      }
+    default:
+      return null;
   }
 }
 

@@ -9,6 +9,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import type { TSchema } from '@sinclair/typebox';
 import { ApiError, errors } from '../../machinery/errors.js';
+import { embeddedMessages } from '../../api/core/v1/pb-embed.js';
 
 const { Reader } = protobuf;
 type ReaderT = protobuf.Reader;
@@ -216,6 +217,21 @@ function isZero(v: unknown): boolean {
   return v === undefined || v === '' || v === 0 || v === false;
 }
 
+/** Protobuf merge semantics for a message that arrives in several pieces: repeated fields
+ *  concatenate, maps and nested messages merge, scalars take the last value. */
+function mergeInto(out: Record<string, unknown>, add: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(add)) {
+    const prev = out[k];
+    if (Array.isArray(prev) && Array.isArray(v)) out[k] = [...prev, ...v];
+    else if (isPlainObject(prev) && isPlainObject(v)) mergeInto(prev, v);
+    else out[k] = v;
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 function readMessage(r: ReaderT, end: number, schema: TSchema, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const fields = fieldsOf(schema);
@@ -225,6 +241,14 @@ function readMessage(r: ReaderT, end: number, schema: TSchema, depth: number): R
     const wire = tag & 7;
     const f = fields.get(n);
     if (!f) {
+      // An embedded Go struct (ProbeHandler in Probe, VolumeSource in Volume) is its own message on
+      // the wire but flat in JSON: decode it and lift its properties into this object.
+      const embedded = wire === WIRE_LEN ? embeddedMessages(schema).get(n) : undefined;
+      if (embedded) {
+        const inner = readSubmessage(r, (e) => readMessage(r, e, embedded, depth + 1));
+        mergeInto(out, inner);
+        continue;
+      }
       // A field this build does not know: skip it, as a Go client of an older version would.
       r.skipType(wire);
       continue;

@@ -41,7 +41,16 @@ async function body(rc: RequestContext): Promise<Buffer> {
   return rc.body;
 }
 
+/** Objects to create or replace come as JSON, YAML or protobuf; a patch media type (or an
+ *  unparseable Content-Type such as ";;;") is a 415, as kube-apiserver's serializer negotiation answers. */
+function checkObjectMediaType(contentType: string | undefined): void {
+  if (contentType === undefined || contentType.trim() === '') return;
+  const mt = mediaType(contentType);
+  if (!mt.includes('/') || (PATCH_TYPES as readonly string[]).includes(mt)) throw errors.unsupportedMediaType(mt);
+}
+
 async function typedBody(rc: RequestContext, fv: FieldValidation): Promise<Obj> {
+  checkObjectMediaType(rc.req.headers['content-type']);
   const buf = await body(rc);
   const value = parseBody(buf, rc.req.headers['content-type'], { protobuf: rc.ctx.protobuf, schemaFor: rc.ctx.schemaFor });
   const d = decodeTyped(value, { schema: rc.r.def.schema, kind: rc.r.def.kind, apiVersion: rc.r.apiVersion, fieldValidation: fv });
@@ -126,7 +135,6 @@ export async function handleUpdate(rc: RequestContext): Promise<void> {
     mutate: () => {
       const next = clone(desired);
       if (next.metadata.namespace === undefined && rc.namespace) next.metadata.namespace = rc.namespace;
-      if (next.metadata.name === undefined) next.metadata.name = rc.name;
       return next;
     },
     subresource: sub,
@@ -178,6 +186,15 @@ async function deleteOptionsOf(rc: RequestContext): Promise<DeleteOptions> {
     const v = parseBody(buf, rc.req.headers['content-type']) as Record<string, unknown>;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw errors.badRequest('the body of the request must be a DeleteOptions object');
     if (v.kind !== undefined && v.kind !== 'DeleteOptions') throw errors.badRequest(`the kind in the data (${String(v.kind)}) does not match the expected kind (DeleteOptions)`);
+    // Wrong types are decoding errors (400), as Go's decoder of DeleteOptions answers; before this
+    // check a body like {"gracePeriodSeconds":"x"} deleted the object with default options.
+    const wrong = (field: string, ok: boolean) => { if (!ok) throw errors.badRequest(`DeleteOptions: ${field}: wrong type in the request body`); };
+    wrong('gracePeriodSeconds', v.gracePeriodSeconds == null || Number.isInteger(v.gracePeriodSeconds));
+    wrong('propagationPolicy', v.propagationPolicy == null || typeof v.propagationPolicy === 'string');
+    wrong('orphanDependents', v.orphanDependents == null || typeof v.orphanDependents === 'boolean');
+    wrong('preconditions', v.preconditions == null || (typeof v.preconditions === 'object' && !Array.isArray(v.preconditions)));
+    wrong('dryRun', v.dryRun == null || (Array.isArray(v.dryRun) && v.dryRun.every((x) => typeof x === 'string')));
+    for (const d of (v.dryRun as string[] | undefined) ?? []) if (d !== 'All') throw errors.badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
     if (typeof v.gracePeriodSeconds === 'number') o.gracePeriodSeconds = v.gracePeriodSeconds;
     if (typeof v.propagationPolicy === 'string') o.propagationPolicy = v.propagationPolicy;
     if (typeof v.orphanDependents === 'boolean') o.orphanDependents = v.orphanDependents;

@@ -40,7 +40,8 @@ export function parseListParams(r: ServedResource, q: URLSearchParams, extraFiel
   const limitRaw = q.get('limit');
   let limit = 0;
   if (limitRaw !== null && limitRaw !== '') {
-    limit = Number(limitRaw);
+    // Go parses a base-10 int64: "0x10", "1e3" and values past 2^63 are errors there.
+    limit = /^-?\d{1,18}$/.test(limitRaw) ? Number(limitRaw) : NaN;
     if (!Number.isInteger(limit)) throw errors.badRequest(`limit: Invalid value: "${limitRaw}": must be an integer`);
     if (limit < 0) limit = 0;
   }

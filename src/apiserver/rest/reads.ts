@@ -6,6 +6,8 @@ import { errors } from '../../machinery/errors.js';
 import { isStoreError } from '../../storage/types.js';
 import type { RequestContext } from '../context.js';
 import { decodeKv } from '../storage/codec.js';
+import { storedObjectJson } from '../storage/stored-json.js';
+import type { KeyValue } from '../../storage/types.js';
 import { objectKey } from '../storage/keys.js';
 import { objectJson, type CachedObject } from '../watchcache/cache.js';
 import { decodeContinue, encodeContinue, CONTINUE_EXPIRED_MESSAGE } from './continue-token.js';
@@ -29,7 +31,7 @@ export async function getObject(rc: RequestContext, name: string): Promise<{ obj
   }
   const got = await ctx.store.get(key);
   if (!got.kv) throw errors.notFound(r.def.plural, name, r.def.group);
-  return { obj: decodeKv(got.kv) };
+  return new StoredItem(got.kv);
 }
 
 /** The key prefix a list covers: one namespace, or every namespace. */
@@ -114,9 +116,9 @@ async function listFromStore(rc: RequestContext, p: ListParams, prefix: string, 
     rev = page.revision;
     for (let i = 0; i < page.kvs.length; i++) {
       const kv = page.kvs[i]!;
-      const obj = decodeKv(kv);
-      if (p.filter && !p.filter(obj)) continue;
-      items.push({ obj });
+      const item = new StoredItem(kv);
+      if (p.filter && !p.filter(item.obj)) continue;
+      items.push(item);
       if (limit && items.length >= limit) {
         const more = i < page.kvs.length - 1 || page.more;
         if (more) return { items, resourceVersion: String(rev), continue: encodeContinue(rev, kv.key.slice(r.prefix.length)) };
@@ -127,4 +129,25 @@ async function listFromStore(rc: RequestContext, p: ListParams, prefix: string, 
     after = page.kvs[page.kvs.length - 1]!.key;
   }
   return { items, resourceVersion: String(rev ?? (await ctx.store.currentRevision())) };
+}
+
+/**
+ * An object listed from the store. Its JSON is spliced from the stored text (stored-json.ts) and
+ * it is decoded only if someone asks for the object (a selector, a Table): a plain list of 10,000
+ * pods then never parses or re-encodes one.
+ */
+class StoredItem {
+  private decoded: KubeObject | undefined;
+  private encoded: string | undefined | null = null;
+
+  constructor(private readonly kv: KeyValue) {}
+
+  get obj(): KubeObject {
+    return (this.decoded ??= decodeKv(this.kv));
+  }
+
+  get json(): string | undefined {
+    if (this.encoded === null) this.encoded = storedObjectJson(this.kv);
+    return this.encoded;
+  }
 }

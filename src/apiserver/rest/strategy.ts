@@ -65,7 +65,8 @@ export function prepareMetaForCreate(def: ResourceDef, obj: Obj, now: number): v
     if (!fins.includes('kubernetes')) fins.push('kubernetes');
     spec.finalizers = fins;
     obj.status = { phase: 'Active' };
-    m.labels = { ...(m.labels ?? {}), 'kubernetes.io/metadata.name': m.name! };
+    // Without a name (generateName, or none: a 422 follows) the label is set once the name is known.
+    if (m.name) m.labels = { ...(m.labels ?? {}), 'kubernetes.io/metadata.name': m.name };
   }
 }
 

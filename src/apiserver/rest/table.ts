@@ -56,7 +56,8 @@ const CREATED_COLUMN: TableColumn = {
 
 export function columnDefinitions(def: ResourceDef): object[] {
   const cols = def.table ? def.table.columns : [CREATED_COLUMN];
-  return [NAME_COLUMN, ...cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 }))];
+  const defs = cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 }));
+  return def.table?.includesName ? defs : [NAME_COLUMN, ...defs];
 }
 
 export function partialMetadata(obj: KubeObject, version = 'v1'): object {
@@ -71,7 +72,7 @@ export function tableRow(def: ResourceDef, obj: KubeObject, includeObject: 'None
   } catch {
     cells = (def.table?.columns ?? [CREATED_COLUMN]).map(() => '<unknown>');
   }
-  const row: Record<string, unknown> = { cells: [obj.metadata.name ?? '', ...cells] };
+  const row: Record<string, unknown> = { cells: def.table?.includesName ? cells : [obj.metadata.name ?? '', ...cells] };
   if (includeObject === 'Object') row.object = obj;
   else if (includeObject === 'Metadata') row.object = partialMetadata(obj, version);
   return row;

@@ -153,7 +153,11 @@ export async function updateObject(rc: RequestContext, spec: UpdateSpec, o: Writ
     if (wantRv !== undefined && wantRv !== '' && wantRv !== cur.metadata.resourceVersion) {
       throw errors.conflict(def.plural, spec.name, 'the object has been modified; please apply your changes to the latest version and try again', def.group);
     }
-    if (desired.metadata.name !== undefined && desired.metadata.name !== spec.name) {
+    if (!desired.metadata.name) {
+      // A body (or a patch result) without a name is refused, not silently given the stored one.
+      throw errors.badRequest(`the name of the object (${spec.name} based on URL) was undeterminable: name must be provided`);
+    }
+    if (desired.metadata.name !== spec.name) {
       throw errors.badRequest(`the name of the object (${desired.metadata.name}) does not match the name on the URL (${spec.name})`);
     }
     if (def.namespaced && desired.metadata.namespace && desired.metadata.namespace !== rc.namespace) {

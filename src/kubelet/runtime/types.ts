@@ -84,6 +84,8 @@ export interface ContainerStatus {
 }
 export interface Image { id: string; repoTags: string[]; repoDigests: string[]; size: string }
 export interface RuntimeCondition { type: string; status: boolean; reason: string; message: string }
+/** Usage of the filesystem holding images (for the node's image-fs stats and DiskPressure). */
+export interface FilesystemUsage { timestamp: string; mountpoint: string; usedBytes: string; inodesUsed: string }
 
 export interface PodSandboxFilter { id?: string; state?: SandboxState; labelSelector?: Record<string, string> }
 export interface ContainerFilter { id?: string; podSandboxId?: string; state?: ContainerState; labelSelector?: Record<string, string> }
@@ -122,6 +124,7 @@ export interface ContainerRuntime {
   imageStatus(image: ImageSpec): Promise<Image | null>;
   pullImage(image: ImageSpec, auth?: { username?: string; password?: string; auth?: string }): Promise<string>;
   removeImage(image: ImageSpec): Promise<void>;
+  imageFsInfo?(): Promise<FilesystemUsage[]>;
 
   close(): void;
 }

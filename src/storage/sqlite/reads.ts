@@ -3,16 +3,20 @@
 import type Database from 'better-sqlite3';
 import { StoreError, type GetResult, type ListOptions, type ListResult, type WatchEvent } from '../types.js';
 import { prefixEnd } from '../validate.js';
+import { packedSelect, readPacked, type PackedRow } from './packed-list.js';
 import { KV_COLUMNS, toKeyValue, toWatchEvent, type EventRow, type KvRow, type LogRow } from './rows.js';
 import type { StoreState } from './state.js';
 
-const L_COLUMNS = KV_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ');
+// Aliased, so the names stay the bare column names when a statement wraps this one (packed lists).
+const L_COLUMNS = KV_COLUMNS.split(', ').map((c) => `l.${c} AS ${c}`).join(', ');
 
 export class Reader {
   private readonly getLatest;
   private readonly getAt;
+  private readonly listLatest;
   private readonly listLatestFrom;
   private readonly listLatestAfter;
+  private readonly listAt;
   private readonly listAtFrom;
   private readonly listAtAfter;
   private readonly countLatest;
@@ -21,24 +25,25 @@ export class Reader {
   constructor(db: Database.Database, private readonly state: StoreState) {
     this.getLatest = db.prepare<[string], KvRow>(`SELECT ${L_COLUMNS} FROM current c JOIN log l ON l.id = c.revision WHERE c.key = ?`);
     this.getAt = db.prepare<[string, number], LogRow>(`SELECT ${KV_COLUMNS}, deleted FROM log WHERE key = ? AND id <= ? ORDER BY id DESC LIMIT 1`);
-    const latest = (cmp: string) =>
-      db.prepare<[string, string, number], KvRow>(
-        `SELECT ${L_COLUMNS} FROM current c JOIN log l ON l.id = c.revision WHERE c.key ${cmp} ? AND c.key < ? ORDER BY c.key LIMIT ?`,
+    // Lists are read packed (packed-list.ts says why): the whole range in one pass, or in chunks.
+    const latest = `SELECT ${L_COLUMNS} FROM current c JOIN log l ON l.id = c.revision WHERE c.key >= ? AND c.key < ?`;
+    this.listLatest = db.prepare<[string, string], PackedRow>(packedSelect(latest));
+    const latestChunk = (cmp: string) =>
+      db.prepare<[string, string, number], PackedRow>(
+        packedSelect(`SELECT ${L_COLUMNS} FROM current c JOIN log l ON l.id = c.revision WHERE c.key ${cmp} ? AND c.key < ? ORDER BY c.key LIMIT ?`),
       );
-    this.listLatestFrom = latest('>=');
-    this.listLatestAfter = latest('>');
+    this.listLatestFrom = latestChunk('>=');
+    this.listLatestAfter = latestChunk('>');
     // The newest row at or below the revision for each key, skipping keys whose newest is a
-    // tombstone. Walks the (key, id) index in key order, so a page stops after `limit` keys.
-    const at = (cmp: string) =>
-      db.prepare<[string, string, number, number, number], KvRow>(
-        `SELECT ${L_COLUMNS} FROM log l
+    // tombstone. Walks the (key, id) index in key order, so a chunk stops after `limit` keys.
+    const at = (cmp: string, chunk: string) =>
+      packedSelect(`SELECT ${L_COLUMNS} FROM log l
          WHERE l.key ${cmp} ? AND l.key < ? AND l.id <= ?
            AND l.id = (SELECT MAX(x.id) FROM log x WHERE x.key = l.key AND x.id <= ?)
-           AND l.deleted = 0
-         ORDER BY l.key LIMIT ?`,
-      );
-    this.listAtFrom = at('>=');
-    this.listAtAfter = at('>');
+           AND l.deleted = 0 ${chunk}`);
+    this.listAt = db.prepare<[string, string, number, number], PackedRow>(at('>=', ''));
+    this.listAtFrom = db.prepare<[string, string, number, number, number], PackedRow>(at('>=', 'ORDER BY l.key LIMIT ?'));
+    this.listAtAfter = db.prepare<[string, string, number, number, number], PackedRow>(at('>', 'ORDER BY l.key LIMIT ?'));
     this.countLatest = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM current WHERE key >= ? AND key < ?');
     this.events = db.prepare<[number, number, string, string, number], EventRow>(
       `SELECT ${L_COLUMNS}, l.deleted, p.id AS p_id, p.value AS p_value, p.create_revision AS p_create_revision,
@@ -62,17 +67,28 @@ export class Reader {
     const at = this.resolveRevision(opts.revision);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const hi = prefixEnd(prefix);
+    const latest = at === this.state.revision;
+    // Read one more than the limit to learn whether more follow.
+    const want = limit > 0 ? limit + 1 : Infinity;
     const after = opts.startAfter !== undefined && opts.startAfter >= prefix;
     const lo = after ? (opts.startAfter as string) : prefix;
-    // Ask for one more than the limit to learn whether more follow.
-    const n = limit > 0 ? limit + 1 : -1;
-    const rows =
-      at === this.state.revision
-        ? (after ? this.listLatestAfter : this.listLatestFrom).all(lo, hi, n)
-        : (after ? this.listAtAfter : this.listAtFrom).all(lo, hi, at, at, n);
-    const more = limit > 0 && rows.length > limit;
-    if (more) rows.length = limit;
-    return { kvs: rows.map(toKeyValue), revision: at, more };
+    const kvs = readPacked(
+      latest
+        ? {
+            whole: () => this.listLatest.get(prefix, hi),
+            chunk: (from, exclusive, n) => (exclusive ? this.listLatestAfter : this.listLatestFrom).get(from, hi, n),
+          }
+        : {
+            whole: () => this.listAt.get(prefix, hi, at, at),
+            chunk: (from, exclusive, n) => (exclusive ? this.listAtAfter : this.listAtFrom).get(from, hi, at, at, n),
+          },
+      lo,
+      after,
+      want,
+    );
+    const more = limit > 0 && kvs.length > limit;
+    if (more) kvs.length = limit;
+    return { kvs, revision: at, more };
   }
 
   count(prefix: string): number {

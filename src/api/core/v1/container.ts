@@ -1,7 +1,7 @@
 // core/v1 Container and EphemeralContainer with everything they hold: ports, env, resources,
 // mounts, probes, lifecycle, security context. Container and EphemeralContainer share one property
 // builder; EphemeralContainer embeds EphemeralContainerCommon at protobuf field 1.
-import { Type, type Static, type TSchema, K8S_EXT, opt, str, bool, int32, quantityMap, mergeList, atomicList, object } from '../../schema.js';
+import { Type, type Static, type TSchema, K8S_EXT, opt, req, str, bool, int32, quantityMap, mergeList, atomicList, object } from '../../schema.js';
 import { use } from '../../meta/v1/types.js';
 import { emb } from './pb-embed.js';
 import { ObjectFieldSelector, ResourceFieldSelector } from './volume.js';
@@ -89,7 +89,8 @@ export const VolumeDevice = object(`${CORE}.VolumeDevice`, { name: opt(1, str())
 function containerProps(embedField?: number) {
   const p = <T extends TSchema>(n: number, s: T) => (embedField === undefined ? opt(n, s) : emb(embedField, n, s));
   return {
-    name: p(1, str()),
+    // Required, as in Kubernetes' OpenAPI (kubectl explain shows it as -required-).
+    name: embedField === undefined ? req(1, str()) : emb(embedField, 1, str()),
     image: p(2, str()),
     command: p(3, atomicList(str())),
     args: p(4, atomicList(str())),

@@ -1,0 +1,136 @@
+// The CRI floor: what a pod costs straight from containerd, with no kubelet in between.
+// RunPodSandbox (incl. CNI), then CreateContainer + StartContainer, back to back, medians of n;
+// and n whole pods started at once (wall time). `npm run bench pods` measures this in the same
+// run as the kubelet's pod startup and compares. Run alone (`npm run bench cri-floor [-- --n N]`)
+// it starts its own containerd in a temp dir, prints a table and writes bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { ContainerRuntime, PodSandboxConfig } from '../src/kubelet/runtime/types.js';
+
+export interface CriFloor {
+  n: number;
+  /** Medians, milliseconds. */
+  sandboxMs: number;
+  createStartMs: number;
+  podMs: number;
+  /** n pods (sandbox + create + start) all at once: wall time until the last is running. */
+  parallelWallMs: number;
+  samples: { sandboxMs: number[]; createStartMs: number[]; podMs: number[] };
+}
+
+export interface CriFloorOptions {
+  /** Pod cgroups go under `${cgroupRoot}/pod<uid>`; the caller removes the root afterwards. */
+  cgroupRoot?: string;
+  /** Where the sandboxes' log directories go. */
+  logRoot?: string;
+  /** Skip the parallel phase. */
+  sequentialOnly?: boolean;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Measures sandbox + create + start on `runtime` with `image` (already present), n times back to
+ *  back, then n at once. Every pod it makes is stopped and removed before it returns. */
+export async function measureCriFloor(runtime: ContainerRuntime, image: string, n: number, opts: CriFloorOptions = {}): Promise<CriFloor> {
+  const tag = `floor-${process.pid}-${Date.now().toString(36)}`;
+  const made: string[] = [];
+  const pod = async (i: number): Promise<{ sandboxMs: number; createStartMs: number }> => {
+    const uid = `${tag}-${i}`;
+    const config: PodSandboxConfig = {
+      metadata: { name: `floor-${i}`, uid, namespace: 'bench', attempt: 0 },
+      hostname: `floor-${i}`,
+      logDirectory: opts.logRoot ? join(opts.logRoot, uid) : undefined,
+      labels: { 'k8ts.io/bench': tag },
+      linux: opts.cgroupRoot ? { cgroupParent: `${opts.cgroupRoot}/pod${uid}` } : undefined,
+    };
+    const t0 = performance.now();
+    const sid = await runtime.runPodSandbox(config);
+    made.push(sid);
+    const t1 = performance.now();
+    const cid = await runtime.createContainer(sid, {
+      metadata: { name: 'main', attempt: 0 }, image: { image }, command: ['sleep', '3600'], logPath: opts.logRoot ? 'main/0.log' : undefined,
+      linux: { securityContext: { namespaceOptions: { pid: 'CONTAINER' } } },
+    }, config);
+    await runtime.startContainer(cid);
+    const t2 = performance.now();
+    return { sandboxMs: t1 - t0, createStartMs: t2 - t1 };
+  };
+  const clean = async (): Promise<void> => {
+    const ids = made.splice(0);
+    await Promise.all(ids.map(async (id) => {
+      await runtime.stopPodSandbox(id); // kills the container, runs CNI DEL
+      await runtime.removePodSandbox(id);
+    }));
+  };
+
+  try {
+    const samples = { sandboxMs: [] as number[], createStartMs: [] as number[], podMs: [] as number[] };
+    for (let i = 0; i < n; i++) {
+      const r = await pod(i);
+      samples.sandboxMs.push(r.sandboxMs);
+      samples.createStartMs.push(r.createStartMs);
+      samples.podMs.push(r.sandboxMs + r.createStartMs);
+      await clean(); // one pod at a time: each start sees the same (empty) node
+    }
+    let parallelWallMs = NaN;
+    if (!opts.sequentialOnly) {
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: n }, (_, i) => pod(n + i)));
+      parallelWallMs = performance.now() - t0;
+    }
+    return {
+      n, sandboxMs: median(samples.sandboxMs), createStartMs: median(samples.createStartMs), podMs: median(samples.podMs),
+      parallelWallMs, samples,
+    };
+  } finally {
+    await clean();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const nArg = args.indexOf('--n');
+  const n = nArg >= 0 ? Number(args[nArg + 1]) : 10;
+  // Loaded here so that importing measureCriFloor never pulls in the test fixture.
+  const { startTestNode } = await import('../test/kubelet/runtime/node-fixture.js');
+  const node = await startTestNode();
+  let floor: CriFloor;
+  try {
+    floor = await measureCriFloor(node.runtime, node.busybox, n, { cgroupRoot: node.cgroupRoot, logRoot: `${node.dir}/logs` });
+  } finally {
+    await node.destroy();
+  }
+  const f = (x: number): string => x.toFixed(1);
+  const rows = [
+    ['RunPodSandbox (incl. CNI bridge), median', f(floor.sandboxMs)],
+    ['CreateContainer + StartContainer, median', f(floor.createStartMs)],
+    ['whole pod: sandbox + create + start, median', f(floor.podMs)],
+    [`${n} pods at once, wall`, f(floor.parallelWallMs)],
+  ];
+  const w = Math.max(...rows.map((r) => r[0]!.length));
+  console.log(`| ${'step'.padEnd(w)} | ms |`);
+  console.log(`| ${'-'.repeat(w)} | -- |`);
+  for (const r of rows) console.log(`| ${r[0]!.padEnd(w)} | ${r[1]} |`);
+  const date = new Date().toISOString();
+  const outDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `cri-floor-${date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({
+    bench: 'cri-floor', date, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, results: floor,
+  }, null, 2) + '\n');
+  console.log(`\nwrote ${file}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

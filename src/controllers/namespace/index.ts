@@ -1,0 +1,3 @@
+export { createNamespaceController, FINALIZER_KUBERNETES } from './controller.js';
+export { deleteAllContent, type DeleteContentResult } from './content.js';
+export * from './conditions.js';

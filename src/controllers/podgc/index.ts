@@ -1,0 +1,1 @@
+export { createPodGCController, DEFAULT_TERMINATED_POD_GC_THRESHOLD, DEFAULT_GC_PERIOD_MS, DEFAULT_QUARANTINE_MS } from './controller.js';

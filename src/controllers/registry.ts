@@ -1,0 +1,59 @@
+// The controllers the manager knows, by the names Kubernetes' --controllers flag uses. Each entry
+// loads its module on demand, so a process running two controllers never loads the others' code.
+import type { ControllerFactory } from './context.js';
+
+export type ControllerLoader = () => Promise<ControllerFactory>;
+
+/** Loads a module by a computed path (for controllers built by others that may not exist yet). */
+async function optional(path: string, exportName: string): Promise<ControllerFactory> {
+  const mod = (await import(path)) as Record<string, unknown>;
+  const f = mod[exportName];
+  if (typeof f !== 'function') throw new Error(`${path} does not export ${exportName}`);
+  return f as ControllerFactory;
+}
+
+export const CONTROLLERS: Record<string, ControllerLoader> = {
+  replicationcontroller: async () => (await import('./replication/index.js')).createReplicationControllerController,
+  replicaset: async () => (await import('./replication/index.js')).createReplicaSetController,
+  deployment: () => optional('./deployment/index.js', 'createDeploymentController'),
+  daemonset: () => optional('./daemonset/index.js', 'createDaemonSetController'),
+  endpoint: async () => (await import('./endpoints/index.js')).createEndpointsController,
+  endpointslice: async () => (await import('./endpointslice/index.js')).createEndpointSliceController,
+  nodelifecycle: async () => (await import('./nodelifecycle/index.js')).createNodeLifecycleController,
+  nodeipam: async () => (await import('./nodeipam/index.js')).createNodeIpamController,
+  namespace: async () => (await import('./namespace/index.js')).createNamespaceController,
+  garbagecollector: async () => (await import('./garbagecollector/index.js')).createGarbageCollector,
+  serviceaccount: async () => (await import('./serviceaccount/index.js')).createServiceAccountController,
+  podgc: async () => (await import('./podgc/index.js')).createPodGCController,
+};
+
+/** Kubernetes' names with the "-controller" suffix (kube-controller-manager 1.30+) mean the same. */
+const ALIASES: Record<string, string> = {
+  'replicationcontroller-controller': 'replicationcontroller', 'replicaset-controller': 'replicaset',
+  'deployment-controller': 'deployment', 'daemonset-controller': 'daemonset', 'endpoints-controller': 'endpoint',
+  'endpointslice-controller': 'endpointslice', 'node-lifecycle-controller': 'nodelifecycle', 'node-ipam-controller': 'nodeipam',
+  'namespace-controller': 'namespace', 'garbage-collector-controller': 'garbagecollector',
+  'serviceaccount-controller': 'serviceaccount', 'pod-garbage-collector-controller': 'podgc',
+};
+
+/**
+ * The enabled controller names for a --controllers list: "*" is every controller, "name" enables
+ * one, "-name" disables one ("*,-podgc"). An empty list means "*". Unknown names are an error.
+ */
+export function enabledControllers(spec: string[] = ['*']): string[] {
+  const items = spec.map((s) => s.trim()).filter(Boolean);
+  const list = items.length ? items : ['*'];
+  const canon = (n: string) => {
+    const c = ALIASES[n] ?? n;
+    if (!Object.hasOwn(CONTROLLERS, c)) throw new Error(`"${n}" is not in the list of known controllers (${Object.keys(CONTROLLERS).join(', ')})`);
+    return c;
+  };
+  const all = list.includes('*');
+  const on = new Set<string>(all ? Object.keys(CONTROLLERS) : []);
+  for (const item of list) {
+    if (item === '*') continue;
+    if (item.startsWith('-')) on.delete(canon(item.slice(1)));
+    else on.add(canon(item));
+  }
+  return Object.keys(CONTROLLERS).filter((n) => on.has(n));
+}

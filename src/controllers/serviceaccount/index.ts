@@ -1,0 +1,1 @@
+export { createServiceAccountController, DEFAULT_SERVICE_ACCOUNTS } from './controller.js';

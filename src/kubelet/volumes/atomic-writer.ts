@@ -1,0 +1,87 @@
+// Kubernetes' AtomicWriter: a volume's files live in a timestamped directory "..2026_11_26_01_00_00.123",
+// "..data" is a symlink to it, and each visible name is a symlink through "..data". An update
+// writes a new directory and swaps "..data" with one rename, so a reader sees all old or all new.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface FileProjection { data: Buffer; mode: number }
+
+const DATA = '..data';
+const DATA_TMP = '..data_tmp';
+
+function stamp(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `..${d.getUTCFullYear()}_${p(d.getUTCMonth() + 1)}_${p(d.getUTCDate())}_${p(d.getUTCHours())}_${p(d.getUTCMinutes())}_${p(d.getUTCSeconds())}.`;
+}
+
+/** Rejects paths that would leave the volume: absolute, "..", or starting with "..". */
+export function validatePath(p: string): void {
+  if (!p || p.startsWith('/')) throw new Error(`invalid path ${JSON.stringify(p)}: must be relative`);
+  const parts = p.split('/');
+  if (parts.some((x) => x === '..')) throw new Error(`invalid path ${JSON.stringify(p)}: must not contain '..'`);
+  if (p.startsWith('..')) throw new Error(`invalid path ${JSON.stringify(p)}: must not start with '..'`);
+}
+
+function currentFiles(dir: string): Map<string, FileProjection> | null {
+  let target: string;
+  try { target = readlinkSync(join(dir, DATA)); } catch { return null; }
+  const base = join(dir, target);
+  const out = new Map<string, FileProjection>();
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(base, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out.set(r, { data: readFileSync(join(base, r)), mode: statSync(join(base, r)).mode & 0o7777 });
+    }
+  };
+  walk('');
+  return out;
+}
+
+function same(a: Map<string, FileProjection>, b: Map<string, FileProjection>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (!w || w.mode !== v.mode || !w.data.equals(v.data)) return false;
+  }
+  return true;
+}
+
+/** Makes dir hold exactly `files`; returns false when it already did (nothing written). */
+export function writeAtomic(dir: string, files: Map<string, FileProjection>, now = new Date()): boolean {
+  for (const p of files.keys()) validatePath(p);
+  mkdirSync(dir, { recursive: true });
+  const cur = currentFiles(dir);
+  if (cur && same(cur, files)) return false;
+  const oldTarget = cur ? readlinkSync(join(dir, DATA)) : null;
+  const tsDir = mkdtempSync(join(dir, stamp(now)));
+  for (const [p, f] of files) {
+    const full = join(tsDir, p);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, f.data);
+    chmodSync(full, f.mode);
+  }
+  chmodSync(tsDir, 0o755);
+  const tsName = tsDir.slice(dir.length + 1);
+  rmSync(join(dir, DATA_TMP), { force: true });
+  symlinkSync(tsName, join(dir, DATA_TMP));
+  renameSync(join(dir, DATA_TMP), join(dir, DATA));
+  // The visible names: one symlink per top-level entry, through ..data.
+  const top = new Set([...files.keys()].map((p) => p.split('/')[0]));
+  for (const name of top) {
+    const link = join(dir, name);
+    let ok = false;
+    try { ok = lstatSync(link).isSymbolicLink() && readlinkSync(link) === join(DATA, name); } catch { /* absent */ }
+    if (!ok) {
+      rmSync(link, { recursive: true, force: true });
+      symlinkSync(join(DATA, name), link);
+    }
+  }
+  for (const e of readdirSync(dir)) {
+    if (e.startsWith('..') || top.has(e)) continue;
+    // A key that went away: its visible link goes too.
+    try { if (lstatSync(join(dir, e)).isSymbolicLink()) unlinkSync(join(dir, e)); } catch { /* raced */ }
+  }
+  if (oldTarget && oldTarget !== tsName) rmSync(join(dir, oldTarget), { recursive: true, force: true });
+  return true;
+}

@@ -1,0 +1,53 @@
+// A real containerd for integration tests: its own directory under /tmp, a pod subnet picked at
+// random (so concurrent test files do not collide on routes), the demo images imported, and a
+// destroy() that removes pods, stops containerd, deletes the bridge, the pod cgroup parents and
+// the directory. Other test files (the kubelet's) can use it too.
+import { mkdtemp } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { connectCri } from '../../../src/kubelet/runtime/cri-client.js';
+import { destroyNode, startContainerd, type ContainerdHandle } from '../../../src/kubelet/runtime/containerd.js';
+import { removeCgroup } from '../../../src/kubelet/runtime/cgroups.js';
+import { buildDemoImages, importImageArchive, DEMO_BUSYBOX_IMAGE, DEMO_PAUSE_IMAGE } from '../../../src/kubelet/runtime/images.js';
+import type { ContainerRuntime } from '../../../src/kubelet/runtime/types.js';
+
+export interface TestNode {
+  dir: string;
+  socket: string;
+  podCIDR: string;
+  /** Put pod cgroups under this parent (e.g. `${cgroupRoot}/pod<uid>`): destroy() removes it. */
+  cgroupRoot: string;
+  runtime: ContainerRuntime;
+  containerd: ContainerdHandle;
+  busybox: string;
+  pause: string;
+  destroy(): Promise<void>;
+}
+
+export async function startTestNode(opts: { log?: boolean } = {}): Promise<TestNode> {
+  // Short path: the socket must fit in 107 bytes.
+  const dir = await mkdtemp('/tmp/k8ts-cri-');
+  const podCIDR = `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 256)}.0/24`;
+  const log = opts.log ? (e: string, f?: Record<string, unknown>) => console.log(e, f ?? {}) : undefined;
+  const containerd = await startContainerd({ dir, podCIDR, log });
+  const runtime = connectCri(containerd.socket);
+  const cgroupRoot = `/${basename(dir)}`;
+  let destroyed = false;
+  const destroy = async (): Promise<void> => {
+    if (destroyed) return;
+    destroyed = true;
+    runtime.close();
+    try {
+      await destroyNode(containerd, { removeDir: true, log });
+    } finally {
+      await removeCgroup(cgroupRoot);
+    }
+  };
+  try {
+    const archive = await buildDemoImages({ outDir: `${dir}/images` });
+    await importImageArchive(containerd.socket, archive);
+  } catch (err) {
+    await destroy();
+    throw err;
+  }
+  return { dir, socket: containerd.socket, podCIDR, cgroupRoot, runtime, containerd, busybox: DEMO_BUSYBOX_IMAGE, pause: DEMO_PAUSE_IMAGE, destroy };
+}
