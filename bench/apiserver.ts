@@ -137,21 +137,21 @@ async function measureSideBySide(targets: Record<string, Target>): Promise<Recor
 
 /** One write at a time; latency = write acknowledged (its HTTP response) → each watcher has the event. */
 async function watchDelivery(t: Target, fromRv: string): Promise<Figures['watch1000']> {
-  const watchers = await openWatchers(`${t.pods}?watch=1&resourceVersion=${fromRv}`, WATCHERS, /"name":"(w-\d+)"/);
+  const watchers = await openWatchers(`${t.pods}?watch=1&resourceVersion=${fromRv}`, WATCHERS, '"name":"w-');
   const fromAck: number[] = [];
   const fromSend: number[] = [];
   let beforeAck = 0;
   try {
     for (let i = 0; i < WATCH_WRITES; i++) {
-      const name = `w-${i}`;
+      const name = String(i);
       gc();
       const sent = performance.now();
-      await create(t, name);
+      await create(t, `w-${i}`);
       const acked = performance.now();
       const deadline = acked + 10_000;
       while ((watchers.received.get(name)?.length ?? 0) < WATCHERS) {
         if (watchers.broken() > 0) throw new Error(`${watchers.broken()} watch streams ended early`);
-        if (performance.now() > deadline) throw new Error(`event ${name} reached ${watchers.received.get(name)?.length ?? 0}/${WATCHERS} watchers in 10 s`);
+        if (performance.now() > deadline) throw new Error(`event for w-${name} reached ${watchers.received.get(name)?.length ?? 0}/${WATCHERS} watchers in 10 s`);
         await new Promise((r) => setImmediate(r));
       }
       for (const at of watchers.received.get(name)!) {

@@ -102,7 +102,9 @@ async function main(): Promise<void> {
   const { startTestNode } = await import('../test/kubelet/runtime/node-fixture.js');
   const node = await startTestNode();
   let floor: CriFloor;
+  let idleRssMiB = NaN;
   try {
+    idleRssMiB = await rssMiB(node.containerd.pid);
     floor = await measureCriFloor(node.runtime, node.busybox, n, { cgroupRoot: node.cgroupRoot, logRoot: `${node.dir}/logs` });
   } finally {
     await node.destroy();
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
     ['CreateContainer + StartContainer, median', f(floor.createStartMs)],
     ['whole pod: sandbox + create + start, median', f(floor.podMs)],
     [`${n} pods at once, wall`, f(floor.parallelWallMs)],
+    ['containerd idle RSS (MiB, images imported, no pods)', f(idleRssMiB)],
   ];
   const w = Math.max(...rows.map((r) => r[0]!.length));
   console.log(`| ${'step'.padEnd(w)} | ms |`);
@@ -123,9 +126,16 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `cri-floor-${date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({
-    bench: 'cri-floor', date, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, results: floor,
+    bench: 'cri-floor', date, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, results: { ...floor, containerdIdleRssMiB: idleRssMiB },
   }, null, 2) + '\n');
   console.log(`\nwrote ${file}`);
+}
+
+/** Resident set of a process, from /proc (Linux). */
+export async function rssMiB(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -7,6 +7,7 @@
 // latency, and the API server's pod-create rate in the same run. Writes bench/results/scheduler-<date>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startCluster, type TestCluster } from '../test/client/cluster.js';
@@ -15,6 +16,13 @@ import type { RestClient } from '../src/client/rest.js';
 import type { Pod } from '../src/scheduler/types.js';
 import { NODES, nodeObject, PODS, podObject } from '../test/scheduler/fixtures.js';
 import { resourceRef } from '../src/client/rest.js';
+import { world } from '../src/scheduler/testing.js';
+import { makeNode } from '../src/scheduler/testing.js';
+import { Scheduler } from '../src/scheduler/schedule-one.js';
+import { SchedulingQueue } from '../src/scheduler/queue/scheduling-queue.js';
+import { createMetrics } from '../src/scheduler/metrics.js';
+import { WaitingPods } from '../src/scheduler/framework/framework.js';
+import { PodInfo } from '../src/scheduler/framework/pod-info.js';
 
 const NAMESPACES = resourceRef('', 'v1', 'namespaces', false);
 const args = process.argv.slice(2);
@@ -55,10 +63,10 @@ const s = (n: number) => Math.max(1, Math.round(n * scale));
 const ZONE = { 'topology.kubernetes.io/zone': 'zone1' };
 const WORKLOADS: Workload[] = [
   { group: 'small', name: 'SchedulingBasic/500Nodes', nodes: s(500), initPods: s(500), measurePods: s(1000), pod: basicPod, nodeLabels: ZONE },
-  { group: 'large', name: 'SchedulingBasic/5000Nodes', nodes: s(5000), initPods: s(1000), measurePods: s(full ? 10000 : 2000), anchor: 680, pod: basicPod, nodeLabels: ZONE },
-  { group: 'large', name: 'NodeAffinity/5000Nodes', nodes: s(5000), initPods: s(full ? 5000 : 1000), measurePods: s(full ? 10000 : 1000), anchor: 220, pod: affinityPod, nodeLabels: ZONE },
+  { group: 'large', name: 'SchedulingBasic/5000Nodes', nodes: s(5000), initPods: s(1000), measurePods: s(full ? 10000 : 1000), anchor: 680, pod: basicPod, nodeLabels: ZONE },
+  { group: 'large', name: 'NodeAffinity/5000Nodes', nodes: s(5000), initPods: s(full ? 5000 : 500), measurePods: s(full ? 10000 : 500), anchor: 220, pod: affinityPod, nodeLabels: ZONE },
   // Pre-placed anti-affinity pods go one per node, after the nodes the earlier workloads' pods favour least.
-  { group: 'large', name: 'PodAntiAffinity/5000Nodes', nodes: s(5000), initPods: s(1000), measurePods: s(full ? 2000 : 1000), anchor: 60, pod: antiPod, place: (i) => i },
+  { group: 'large', name: 'PodAntiAffinity/5000Nodes', nodes: s(5000), initPods: s(full ? 1000 : 500), measurePods: s(full ? 2000 : 500), anchor: 60, pod: antiPod, place: (i) => i },
 ];
 
 function percentile(sorted: number[], p: number): number {
@@ -109,7 +117,7 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
     const creating = parallel(w.measurePods, 32, async (i) => { await client.create(PODS, w.pod(i, ns1)); createdAt = performance.now(); });
     let last = 0;
     let peakRss = 0;
-    const deadline = t0 + 240_000;
+    const deadline = t0 + (full ? 600_000 : 90_000);
     let done = 0;
     while (performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 1000));
@@ -137,8 +145,60 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
   }
 }
 
+/**
+ * The scheduling cycle alone (filter, score, select, assume) on the real cache and plugins with no
+ * API server: what the scheduler could sustain if binding were free. Reports wall time and the CPU
+ * time per pod (process.cpuUsage), which a loaded machine does not inflate as much as wall time.
+ */
+function cycleOnly(w: Workload) {
+  const nodes = Array.from({ length: w.nodes }, (_, i) => makeNode(`node-${i}`, { cpu: '4', memory: '32Gi', pods: '110', labels: w.nodeLabels }));
+  const place = w.place ?? ((i: number, n: number) => i % n);
+  const init = Array.from({ length: w.initPods }, (_, i) => {
+    const p = w.pod(i, 'w0-sched-0');
+    p.spec.nodeName = `node-${w.place ? w.nodes - 1 - place(i, w.nodes) : place(i, w.nodes)}`;
+    p.metadata.uid = `init-${i}`;
+    return p;
+  });
+  const wd = world(nodes, init);
+  const queue = new SchedulingQueue({ less: () => false });
+  const sched = new Scheduler({
+    cache: wd.cache, snapshot: wd.snapshot, queue, profiles: new Map([['default-scheduler', wd.fwk]]), recorders: new Map(), waiting: new WaitingPods(),
+    clock: wd.clock, random: Math.random, metrics: createMetrics(() => queue.lengths()), currentPod: () => undefined, log: () => undefined,
+  });
+  const pods = Array.from({ length: w.measurePods }, (_, i) => { const p = w.pod(i, 'w0-sched-1'); p.metadata.uid = `m-${i}`; return p; });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let placed = 0;
+  for (const pod of pods) {
+    wd.snapshot.update();
+    const state = wd.fwk.newCycleState();
+    try {
+      const r = sched.schedulePod(wd.fwk, state, new PodInfo(pod));
+      wd.cache.assumePod({ ...pod, spec: { ...pod.spec, nodeName: r.host } });
+      placed++;
+    } catch { /* unschedulable: counted as not placed */ }
+  }
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  wd.client.close();
+  return { workload: w.name, pods: w.measurePods, placed, podsPerSec: Math.round(placed / (ms / 1000)), cpuMsPerPod: Number(((cpu.user + cpu.system) / 1000 / w.measurePods).toFixed(3)), cpuBoundPodsPerSec: Math.round(w.measurePods / ((cpu.user + cpu.system) / 1e6)) };
+}
+
 async function main(): Promise<void> {
   const results = [];
+  const cycles = [];
+  if (!args.includes('--no-cycle')) {
+    for (const w of WORKLOADS) {
+      if (only && !w.name.includes(only)) continue;
+      const r = cycleOnly({ ...w, measurePods: Math.max(w.measurePods, 2000) });
+      cycles.push(r);
+      process.stderr.write(`cycle only: ${JSON.stringify(r)}\n`);
+    }
+  }
+  if (args.includes('--cycle-only')) {
+    process.stdout.write(`${JSON.stringify(cycles, null, 2)}\n`);
+    return;
+  }
   const chosen = WORKLOADS.filter((w) => !only || w.name.includes(only));
   for (const group of new Set(chosen.map((w) => w.group))) {
     const ws = chosen.filter((w) => w.group === group);
@@ -148,7 +208,9 @@ async function main(): Promise<void> {
       const nodeSecs = await createNodes(cluster.client({ timeoutMs: 60_000 }), ws[0]!);
       for (const [i, w] of ws.entries()) {
         process.stderr.write(`running ${w.name} (${w.nodes} nodes, ${w.initPods} pre-placed, ${w.measurePods} measured)...\n`);
-        results.push(await runWorkload(w, cluster, nodeSecs, i));
+        const r = await runWorkload(w, cluster, nodeSecs, i);
+        results.push(r);
+        process.stderr.write(`${JSON.stringify(r)}\n`);
         (globalThis as { gc?: () => void }).gc?.();
       }
     } finally {
@@ -159,10 +221,12 @@ async function main(): Promise<void> {
   process.stdout.write(`${'workload'.padEnd(28)} ${'pods/s'.padStart(7)} ${'p50'.padStart(6)} ${'p99*'.padStart(6)} ${'anchor'.padStart(7)} ${'x'.padStart(6)} ${'create/s'.padStart(9)} ${'algo ms'.padStart(8)} ${'bind ms'.padStart(8)} ${'RSS MB'.padStart(7)}\n${rows.join('\n')}\n`);
   process.stdout.write('p99* = the per-second throughput exceeded in 99% of seconds (1st percentile of samples), as scheduler_perf reports Perc99.\n');
   process.stdout.write('RSS is the whole process: API server, SQLite store and scheduler together.\n');
+  process.stdout.write(`\nscheduling cycle only (real cache and plugins, no API server; assume instead of bind):\n${'workload'.padEnd(28)} ${'pods/s'.padStart(7)} ${'cpu ms/pod'.padStart(11)} ${'pods/cpu-s'.padStart(11)} ${'anchor'.padStart(7)}\n`);
+  for (const c of cycles) process.stdout.write(`${c.workload.padEnd(28)} ${String(c.podsPerSec).padStart(7)} ${String(c.cpuMsPerPod).padStart(11)} ${String(c.cpuBoundPodsPerSec).padStart(11)} ${String(WORKLOADS.find((w) => w.name === c.workload)?.anchor ?? '-').padStart(7)}\n`);
   const dir = join(fileURLToPath(new URL('.', import.meta.url)), '../../bench/results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `scheduler-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), scale, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), scale, full, loadavg: loadavg(), results, cycleOnly: cycles }, null, 2));
   process.stdout.write(`wrote ${file}\n`);
 }
 

@@ -36,8 +36,9 @@ function warningHeader(warnings: string[]): string[] {
   return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 }
 
-export function writeJson(res: ServerResponse, code: number, body: unknown | string, warnings: string[] = []): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+export function writeJson(res: ServerResponse, code: number, body: unknown | string | Buffer, warnings: string[] = []): void {
+  // A Buffer is JSON already encoded (large lists: rest/list-body.ts).
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const headers: Record<string, string | string[] | number> = {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),

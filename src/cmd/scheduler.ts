@@ -56,7 +56,11 @@ function logLine(msg: string, fields?: Record<string, unknown>): void {
 export async function main(args: string[]): Promise<void> {
   const flags = parseFlags(args);
   const client = RestClient.fromKubeconfig(flags.kubeconfig, { userAgent: 'k8ts-scheduler/0.1' });
-  const sched = await startScheduler({ client, config: flags.config, leaderElect: flags.leaderElect, log: logLine });
+  const sched = await startScheduler({
+    client, config: flags.config, leaderElect: flags.leaderElect, log: logLine,
+    // As kube-scheduler: a scheduler that lost its lease exits, and its supervisor starts it afresh.
+    onLeadershipLost: () => { logLine('leaderelection lost; exiting'); process.exit(1); },
+  });
   let server: http.Server | undefined;
   if (flags.metricsPort > 0) {
     server = http.createServer((req, res) => {

@@ -45,6 +45,11 @@ export interface StartSchedulerOptions {
   signal?: AbortSignal;
   /** Extra out-of-tree plugins by name. */
   registry?: Map<string, PluginFactory>;
+  /**
+   * Called when leadership is lost without stop() (another instance took the Lease). This instance
+   * stops scheduling for good; kube-scheduler exits here, and `k8ts scheduler` does the same.
+   */
+  onLeadershipLost?: () => void;
   /** Deadline for the first list of pods and nodes (default 60 s). */
   syncTimeoutMs?: number;
 }
@@ -151,7 +156,10 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Runni
     });
     tasks.push(elector.run(stop.signal).then(() => {
       // Lost the lease without being asked to stop: a scheduler that is not leading must not schedule.
-      if (!stop.signal.aborted) log('leader election lost');
+      if (!stop.signal.aborted) {
+        log('leader election lost');
+        opts.onLeadershipLost?.();
+      }
     }));
   } else {
     tasks.push(lead(stop.signal));

@@ -211,19 +211,55 @@ test('a rollout that makes no progress for progressDeadlineSeconds reports Progr
     b.start(createReplicaSetController, createDeploymentController);
     await b.client.create(DEPLOYMENTS, deployment('stuck', 2, 'app:v1', { progressDeadlineSeconds: 60 }));
     await eventually(async () => (await activePods(b.client, 'app=stuck')).length === 2, 'pods created', 10_000);
-    await eventually(async () => (await getD(b.client, 'stuck')).status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetCreated', 'NewReplicaSetCreated', 10_000);
+    // Settled: the pods were created (that is progress, at the simulated start time), then nothing.
+    await eventually(async () => {
+      const s = (await getD(b.client, 'stuck')).status;
+      return s?.updatedReplicas === 2 && s.conditions?.find((c) => c.type === 'Progressing')?.reason === 'ReplicaSetUpdated';
+    }, 'pods counted as progress', 10_000);
+    await new Promise((r) => setTimeout(r, 200));
     let d = await getD(b.client, 'stuck');
     assert.deepEqual(d.status!.conditions!.find((c) => c.type === 'Available')!.reason, 'MinimumReplicasUnavailable');
     clock.advance(30_000);
     await new Promise((r) => setTimeout(r, 200));
     assert.notEqual((await getD(b.client, 'stuck')).status!.conditions!.find((c) => c.type === 'Progressing')!.reason, 'ProgressDeadlineExceeded');
     clock.advance(32_000);
-    await eventually(async () => (await getD(b.client, 'stuck')).status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'ProgressDeadlineExceeded', 'deadline exceeded', 10_000).catch(async (e) => { console.log(JSON.stringify((await getD(b.client, 'stuck')).status), clock.now(), b.logs.slice(-10)); throw e; });
+    await eventually(async () => (await getD(b.client, 'stuck')).status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'ProgressDeadlineExceeded', 'deadline exceeded', 10_000);
     d = await getD(b.client, 'stuck');
     const c = d.status!.conditions!.find((x) => x.type === 'Progressing')!;
     assert.equal(c.status, 'False');
     assert.match(c.message!, /^ReplicaSet "stuck-[a-z0-9]+" has timed out progressing\.$/);
   } finally {
+    await b.stop();
+  }
+});
+
+test('scaling in the middle of a rollout spreads the new replicas over old and new ReplicaSets proportionally', async () => {
+  const b = await startWorkloadBench();
+  let stopKubelet = playKubelet(b.client, 'app=prop');
+  try {
+    b.start(createReplicaSetController, createDeploymentController);
+    await b.client.create(DEPLOYMENTS, deployment('prop', 10, 'app:v1'));
+    await eventually(() => rolledOut(b.client, 'prop'), 'v1', 20_000);
+    await stopKubelet();
+    const [old] = await listRS(b.client, 'prop');
+    // From here only old pods ever become ready: the rollout stalls at maxUnavailable.
+    stopKubelet = playKubelet(b.client, `app=prop,pod-template-hash=${old!.metadata.labels!['pod-template-hash']}`);
+    await setImage(b.client, 'prop', 'app:v2');
+    const sizes = async () => {
+      const rss = await listRS(b.client, 'prop');
+      const o = rss.find((r) => r.metadata.name === old!.metadata.name)!;
+      const n = rss.find((r) => r.metadata.name !== old!.metadata.name);
+      return { old: o.spec?.replicas ?? 0, new: n?.spec?.replicas ?? 0 };
+    };
+    // 25% of 10: surge 3, unavailable 2. Old keeps 8 available, new holds the other 5 of 13.
+    await eventually(async () => { const s = await sizes(); return s.old === 8 && s.new === 5; }, 'rollout stalled at 8 old + 5 new', 15_000);
+    await b.client.patch(DEPLOYMENTS, 'prop', 'merge', { spec: { replicas: 20 } }, { namespace: ns });
+    // 20 + 25% surge = 25 allowed, 12 to add: by size over the last max (13): old 8 -> 15, new 5 -> 10.
+    await eventually(async () => { const s = await sizes(); return s.old === 15 && s.new === 10; }, 'old 15 and new 10', 15_000);
+    const events = await eventsFor(b.client, await getD(b.client, 'prop'));
+    assert.ok(events.some((e) => e.message === `Scaled up replica set ${old!.metadata.name} from 8 to 15`), JSON.stringify(events.map((e) => e.message)));
+  } finally {
+    await stopKubelet();
     await b.stop();
   }
 });

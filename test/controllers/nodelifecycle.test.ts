@@ -10,7 +10,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness(['nodelifecycle', 'endpoint'], { clock, options: { nodeMonitorGracePeriodMs: 50_000, nodeMonitorPeriodMs: 5_000 } });
 });
-after(async () => { await h?.close(); });
+after(async () => { if (process.env.DUMP_LOGS) console.log(h.logs.join('\n')); await h?.close(); });
 
 interface NodeObj extends KubeObject {
   spec?: { taints?: { key: string; effect: string; timeAdded?: string }[] };
@@ -48,9 +48,11 @@ test('a node that stops renewing its Lease goes Unknown, is tainted, its pods tu
   await h.client.create(NODE_LEASES, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'n1', namespace: 'kube-node-lease' }, spec: { holderIdentity: 'n1', leaseDurationSeconds: 40, renewTime: micro(clock.now()) } });
   await createNamespace(h.client, 'work');
   await h.client.create(SERVICES, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'work' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, protocol: 'TCP' }] } });
-  const unreachable300 = [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }, { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }];
-  await createRunningPod(h.client, 'work', 'tolerant', '10.1.0.1', true, { labels: { app: 'web' }, nodeName: 'n1', tolerations: unreachable300 });
-  await createRunningPod(h.client, 'work', 'intolerant', '10.1.0.2', true, { labels: { app: 'web' }, nodeName: 'n1' });
+  // No tolerations of its own: admission (DefaultTolerationSeconds) gives it 300 s for not-ready and unreachable.
+  await createRunningPod(h.client, 'work', 'tolerant', '10.1.0.1', true, { labels: { app: 'web' }, nodeName: 'n1' });
+  const defaults = (await pod('tolerant') as { spec?: { tolerations?: { key?: string; tolerationSeconds?: number }[] } }).spec?.tolerations ?? [];
+  assert.ok(defaults.some((t) => t.key === 'node.kubernetes.io/unreachable' && t.tolerationSeconds === 300), 'default toleration added by admission');
+  await createRunningPod(h.client, 'work', 'intolerant', '10.1.0.2', true, { labels: { app: 'web' }, nodeName: 'n1', tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 0 }] });
   await createRunningPod(h.client, 'work', 'forever', '10.1.0.3', true, { labels: { app: 'web' }, nodeName: 'n1', tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }] });
   await eventually(async () => {
     const ep = await h.client.get<KubeObject & { subsets?: { addresses?: unknown[] }[] }>(ENDPOINTS, 'web', { namespace: 'work' }).catch(() => undefined);
@@ -89,7 +91,7 @@ test('a node that stops renewing its Lease goes Unknown, is tainted, its pods tu
     return (ep.subsets ?? []).every((s) => !s.addresses?.length) && (ep.subsets ?? []).some((s) => (s.notReadyAddresses?.length ?? 0) >= 2);
   }, 'endpoints list no ready address');
 
-  // A pod with no toleration is evicted at once; the tolerant one after 300 s; the unlimited one never.
+  // A pod tolerating for 0 s is evicted at once; the tolerant one after 300 s; the unlimited one never.
   await settle(async () => !!(await pod('intolerant')).metadata.deletionTimestamp, 'intolerant pod evicted');
   assert.equal((await pod('tolerant')).metadata.deletionTimestamp, undefined);
   clock.advance(290_000);

@@ -43,6 +43,7 @@ export function parseBody(buf: Buffer, contentType: string | undefined, opts: Pa
   const text = buf.toString('utf8');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml' || mt === 'text/yaml' || mt === 'application/x-yaml') {
     try {
+      checkYamlDepth(text);
       return parseYaml(text);
     } catch (err) {
       throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
@@ -58,6 +59,30 @@ export function parseBody(buf: Buffer, contentType: string | undefined, opts: Pa
     }
   }
   throw errors.unsupportedMediaType(mt);
+}
+
+/** Flow collections nested deeper than this are refused before parsing: the YAML parser takes
+ *  seconds (blocking the server) on a 10,000-deep "[[[[...]]]]", and no real manifest comes close. */
+export const MAX_YAML_FLOW_DEPTH = 1000;
+
+function checkYamlDepth(text: string): void {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '\n')) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_YAML_FLOW_DEPTH) throw new Error(`yaml: exceeded max depth of ${MAX_YAML_FLOW_DEPTH}`);
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
 }
 
 const refCache = new WeakMap<TSchema, Map<string, TSchema>>();

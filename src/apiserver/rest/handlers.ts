@@ -8,6 +8,7 @@ import { clone } from '../storage/codec.js';
 import { parseListParams } from './list-options.js';
 import { applyPatchBody, PATCH_TYPES } from './patch.js';
 import { getObject, listObjects } from './reads.js';
+import { listBody } from './list-body.js';
 import { managerFromUserAgent } from '../../machinery/apply/index.js';
 import { bindPod, scaleReplicas, setPath, toScale } from './subresources.js';
 import { negotiateOutput, table, partialMetadata } from './table.js';
@@ -94,10 +95,9 @@ export async function handleList(rc: RequestContext): Promise<void> {
     writeJson(rc.res, 200, { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${out.version}`, metadata: meta, items: list.items.map((i) => partialMetadata(i.obj, out.version)) }, rc.warnings);
     return;
   }
-  // Items are joined as JSON text so cached objects are never re-encoded.
-  const items = list.items.map((i) => i.json ?? JSON.stringify(i.obj)).join(',');
-  const text = `{"kind":${JSON.stringify(rc.r.def.listKind)},"apiVersion":${JSON.stringify(rc.r.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${items}]}`;
-  writeJson(rc.res, 200, text, rc.warnings);
+  // Items are written as JSON text so cached (and stored) objects are never re-encoded.
+  const head = `{"kind":${JSON.stringify(rc.r.def.listKind)},"apiVersion":${JSON.stringify(rc.r.apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
+  writeJson(rc.res, 200, listBody(head, list.items), rc.warnings);
 }
 
 export async function handleCreate(rc: RequestContext): Promise<void> {
@@ -141,7 +141,12 @@ export async function handleUpdate(rc: RequestContext): Promise<void> {
     createIfMissing: sub === undefined && allowsCreateOnUpdate(rc.r) ? async () => {
       const c = clone(desired);
       delete c.metadata.resourceVersion;
-      if (c.metadata.name === undefined) c.metadata.name = rc.name;
+      // The same name check as an update: a PUT to "a" must not create "b" (or a nameless object).
+      if (c.metadata.name !== rc.name) {
+        throw errors.badRequest(c.metadata.name
+          ? `the name of the object (${c.metadata.name}) does not match the name on the URL (${rc.name})`
+          : `the name of the object (${rc.name} based on URL) was undeterminable: name must be provided`);
+      }
       return c;
     } : undefined,
   }, o);

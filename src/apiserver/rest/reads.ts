@@ -6,7 +6,7 @@ import { errors } from '../../machinery/errors.js';
 import { isStoreError } from '../../storage/types.js';
 import type { RequestContext } from '../context.js';
 import { decodeKv } from '../storage/codec.js';
-import { storedObjectJson } from '../storage/stored-json.js';
+import { storedObjectJsonParts } from '../storage/stored-json.js';
 import type { KeyValue } from '../../storage/types.js';
 import { objectKey } from '../storage/keys.js';
 import { objectJson, type CachedObject } from '../watchcache/cache.js';
@@ -15,7 +15,7 @@ import { type ListParams, pinnedName, pinnedNamespace } from './list-options.js'
 
 export interface ListResult {
   /** Items as objects, or pre-encoded JSON (from the cache) where available. */
-  items: { obj: KubeObject; json?: string }[];
+  items: { obj: KubeObject; json?: string; jsonParts?: readonly Buffer[] }[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -132,13 +132,13 @@ async function listFromStore(rc: RequestContext, p: ListParams, prefix: string, 
 }
 
 /**
- * An object listed from the store. Its JSON is spliced from the stored text (stored-json.ts) and
+ * An object read from the store. Its JSON is spliced from the stored bytes (stored-json.ts) and
  * it is decoded only if someone asks for the object (a selector, a Table): a plain list of 10,000
  * pods then never parses or re-encodes one.
  */
 class StoredItem {
   private decoded: KubeObject | undefined;
-  private encoded: string | undefined | null = null;
+  private parts: [Buffer, Buffer, Buffer] | undefined | null = null;
 
   constructor(private readonly kv: KeyValue) {}
 
@@ -146,8 +146,13 @@ class StoredItem {
     return (this.decoded ??= decodeKv(this.kv));
   }
 
+  get jsonParts(): readonly Buffer[] | undefined {
+    if (this.parts === null) this.parts = storedObjectJsonParts(this.kv);
+    return this.parts;
+  }
+
   get json(): string | undefined {
-    if (this.encoded === null) this.encoded = storedObjectJson(this.kv);
-    return this.encoded;
+    const parts = this.jsonParts;
+    return parts && Buffer.concat(parts).toString('utf8');
   }
 }

@@ -42,7 +42,7 @@ export async function serveWatch(rc: RequestContext, p: ListParams, out: Output)
   req.on('close', finish);
   res.on('close', finish);
 
-  const write = (line: string) => {
+  const write = (line: string | Buffer) => {
     if (closed) return;
     res.write(line);
     if (res.writableLength > ctx.maxWatchBufferBytes) {
@@ -77,7 +77,7 @@ export async function serveWatch(rc: RequestContext, p: ListParams, out: Output)
     const k = `${encodingKey}:${type}`;
     let enc = ev.encoded?.get(k);
     if (enc === undefined) {
-      enc = encodeObj(type, ev.cur);
+      enc = Buffer.from(encodeObj(type, ev.cur));
       (ev.encoded ??= new Map()).set(k, enc);
     }
     write(enc);

@@ -27,8 +27,9 @@ export interface CacheEvent {
   /** The object before the event (null for ADDED). */
   prev: CachedObject | null;
   at: number;
-  /** Encoded watch lines, one per encoding ("json", "table:Metadata", ...), built on first need. */
-  encoded?: Map<string, string>;
+  /** Encoded watch lines, one per encoding ("json", "table:Metadata", ...), built on first need.
+   *  Bytes, not strings: the same Buffer is written to every watcher, never re-encoded per socket. */
+  encoded?: Map<string, Buffer>;
 }
 
 export interface CacheWatcher {

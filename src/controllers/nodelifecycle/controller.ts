@@ -131,6 +131,7 @@ export function createNodeLifecycleController(ctx: ControllerContext): Controlle
       signal.addEventListener('abort', stop, { once: true });
       try {
         if (!(await waitForCaches([nodes, leases, pods], signal))) return;
+        ctx.log('caches synced; starting workers', { controller: name, gracePeriodMs: graceMs });
         const cancel = every(ctx, periodMs, () => { for (const k of nodes.indexer.listKeys()) nodeQueue.add(k); }, signal);
         const workers = ctx.options.workers ?? 5;
         const log = (msg: string, f?: Record<string, unknown>) => ctx.log(msg, { controller: name, ...f });

@@ -30,11 +30,17 @@ export class Expectations {
   }
 
   expectCreations(key: string, n: number): void {
-    this.records.set(key, { add: n, del: 0, deleting: new Set(), at: this.clock.now() });
+    this.expect(key, n, []);
   }
 
   expectDeletions(key: string, podKeys: string[]): void {
-    this.records.set(key, { add: 0, del: podKeys.length, deleting: new Set(podKeys), at: this.clock.now() });
+    this.expect(key, 0, podKeys);
+  }
+
+  /** Creations and deletions fired by one sync (a DaemonSet does both at once). */
+  expect(key: string, creations: number, deletionPodKeys: string[]): void {
+    const deleting = new Set(deletionPodKeys);
+    this.records.set(key, { add: creations, del: deleting.size, deleting, at: this.clock.now() });
   }
 
   /** A creation was seen in the cache, or will never happen (it failed or was skipped). */

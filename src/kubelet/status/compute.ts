@@ -28,6 +28,8 @@ export interface StatusInput {
   /** "containerd": the prefix of containerID. */
   runtimeName: string;
   now: number;
+  /** The pod is being torn down: once nothing runs, its phase is final (Succeeded or Failed). */
+  terminal?: boolean;
 }
 
 /** The runtime containers of one spec container, newest first. */
@@ -102,7 +104,7 @@ function initDone(pod: Pod, init: ContainerStatus[], containers: CriStatus[]): b
   return init.every((s) => s.state?.terminated?.exitCode === 0);
 }
 
-export function podPhase(pod: Pod, init: ContainerStatus[], regular: ContainerStatus[], initialized: boolean): string {
+export function podPhase(pod: Pod, init: ContainerStatus[], regular: ContainerStatus[], initialized: boolean, terminal = false): string {
   const policy = pod.spec?.restartPolicy ?? 'Always';
   let pendingInit = 0;
   let failedInit = 0;
@@ -115,16 +117,17 @@ export function podPhase(pod: Pod, init: ContainerStatus[], regular: ContainerSt
     }
   }
   if (failedInit > 0 && policy === 'Never') return 'Failed';
-  let running = 0, waiting = 0, stopped = 0, succeeded = 0;
+  let running = 0, waiting = 0, stopped = 0, succeeded = 0, failed = 0;
   for (const s of regular) {
     if (s.state?.running) running++;
-    else if (s.state?.terminated) { stopped++; if (s.state.terminated.exitCode === 0) succeeded++; }
+    else if (s.state?.terminated) { stopped++; if (s.state.terminated.exitCode === 0) succeeded++; else failed++; }
     else if (s.state?.waiting) { if (s.lastState?.terminated) stopped++; else waiting++; }
   }
   if (pendingInit > 0 || failedInit > 0) return 'Pending';
   if (waiting > 0) return 'Pending';
   if (running > 0) return 'Running';
   if (stopped > 0) {
+    if (terminal) return failed > 0 ? 'Failed' : 'Succeeded';
     if (policy === 'Always') return 'Running';
     if (stopped === succeeded) return 'Succeeded';
     if (policy === 'Never') return 'Failed';
@@ -147,7 +150,7 @@ export function computePodStatus(input: StatusInput): PodStatus {
   const init = (spec.initContainers ?? []).map((c) => containerStatus(c, input, 'PodInitializing', true));
   const provisional = initDone(pod, init, input.containers);
   const regular = (spec.containers ?? []).map((c) => containerStatus(c, input, provisional ? 'ContainerCreating' : 'PodInitializing', false));
-  let phase = podPhase(pod, init, regular, provisional);
+  let phase = podPhase(pod, init, regular, provisional, input.terminal);
   // A pod that finished never comes back.
   if (old.phase === 'Succeeded' || old.phase === 'Failed') phase = old.phase;
 

@@ -342,7 +342,7 @@ const STRATEGIC_PATCHES = [
 
 function applyYaml(k: Kind): string[] {
   return [
-    'a: [', '\tfoo: bar', '{"a":', '[]', '5', `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${k.fixture}\n`,
+    'a: [', '\tfoo: bar', '{"a":', '[]', '5', `apiVersion: v1\nkind: Bogus\nmetadata:\n  name: ${k.fixture}\n`,
     `metadata:\n  name: ${k.fixture}\n`, `apiVersion: ${k.apiVersion}\nkind: ${k.kind}\nmetadata:\n  name: other-name\n`,
     `apiVersion: ${k.apiVersion}\nkind: ${k.kind}\nmetadata:\n  name: ${k.fixture}\n  labels: [1]\n`,
     `apiVersion: ${k.apiVersion}\nkind: ${k.kind}\nmetadata:\n  name: ${k.fixture}\n  labels:\n    a: {b: 1}\n`,

@@ -28,14 +28,18 @@ export function kubectlScenarios(version: Version): void {
   let c: KubectlCluster;
   const k = (...args: string[]) => c.kubectl(args);
 
-  /** Polls /metrics until kubectl's watch on kind is registered (so a change is seen as an event). */
-  async function watcherRegistered(kind: string, timeoutMs = 10_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
+  /** The API server's count of open watches on kind (its /metrics gauge). */
+  async function watchers(kind: string): Promise<number> {
     const re = new RegExp(`^apiserver_registered_watchers\\{[^}]*kind="${kind}"[^}]*\\} ([0-9]+)$`, 'm');
-    for (;;) {
-      const m = re.exec((await c.api('GET', '/metrics')).text);
-      if (m && Number(m[1]) > 0) return;
-      if (Date.now() > end) throw new Error(`no ${kind} watcher registered within ${timeoutMs} ms`);
+    const m = re.exec((await c.api('GET', '/metrics')).text);
+    return m ? Number(m[1]) : 0;
+  }
+
+  /** Polls until the number of open watches on kind satisfies pred. */
+  async function untilWatchers(kind: string, pred: (n: number) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!pred(await watchers(kind))) {
+      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${kind} watchers: ${await watchers(kind)})`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -111,7 +115,56 @@ export function kubectlScenarios(version: Version): void {
     assert.equal(kubectlNow?.fieldsV1['f:data']['f:key'], undefined, 'the forced field changed owner');
   });
 
+  test(`kubectl ${version}: apply refuses unknown fields by default, --validate=warn stores with a warning, --dry-run=server stores nothing`, async () => {
+    const unknown = c.file('unknown.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: typo\n  namespace: default\nspec:\n  containers:\n  - name: main\n    image: nginx\n    imagePullPolice: Always\n');
+    const strict = await k('apply', '-f', unknown);
+    assert.equal(strict.code, 1);
+    assert.equal(strict.stderr.trim(), `Error from server (BadRequest): error when creating "${unknown}": strict decoding error: unknown field "spec.containers[0].imagePullPolice"`);
+    assert.equal(await c.stored('/registry/core/pods/default/typo'), null);
+    const warn = ok(await k('apply', '--validate=warn', '-f', unknown));
+    assert.match(warn.stderr, /^Warning: unknown field "spec\.containers\[0\]\.imagePullPolice"$/m);
+    const pod = await c.stored('/registry/core/pods/default/typo');
+    assert.equal(pod.spec.containers[0].imagePullPolice, undefined, 'the unknown field is dropped');
+    assert.equal(pod.spec.containers[0].imagePullPolicy, 'Always', 'defaulted for nginx (latest)');
+
+    const dry = c.file('dry.yaml', configMapManifest('default', 'dry', { a: 'b' }));
+    const d = ok(await k('apply', '--dry-run=server', '-f', dry));
+    assert.match(d.stdout, /^configmap\/dry created \(server dry run\)$/m);
+    assert.equal(await c.stored('/registry/core/configmaps/default/dry'), null);
+  });
+
+  test(`kubectl ${version}: patch applies strategic merge, JSON merge and JSON patches`, async () => {
+    const sm = ok(await k('patch', 'deployment', 'web', '-n', 'shop', '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"helper","image":"busybox:1.36"}]}}}}'));
+    assert.match(sm.stdout, /^deployment\.apps\/web patched$/m);
+    let dep = await c.stored('/registry/apps/deployments/shop/web');
+    assert.deepEqual(dep.spec.template.spec.containers.map((x: any) => x.name), ['helper', 'main'], 'merged by name, not replaced');
+    ok(await k('patch', 'deployment', 'web', '-n', 'shop', '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"helper","$patch":"delete"}]}}}}'));
+    dep = await c.stored('/registry/apps/deployments/shop/web');
+    assert.deepEqual(dep.spec.template.spec.containers.map((x: any) => x.name), ['main']);
+    ok(await k('patch', 'configmap', 'settings', '-n', 'shop', '--type=merge', '-p', '{"data":{"size":"L"}}'));
+    ok(await k('patch', 'configmap', 'settings', '-n', 'shop', '--type=json', '-p', '[{"op":"replace","path":"/data/size","value":"XL"}]'));
+    assert.deepEqual((await c.stored('/registry/core/configmaps/shop/settings')).data, { color: 'green', size: 'XL' });
+    const bad = await k('patch', 'configmap', 'settings', '-n', 'shop', '--type=json', '-p', '[{"op":"test","path":"/data/size","value":"S"}]');
+    assert.equal(bad.code, 1);
+    // kube-apiserver answers a failed `test` op with NewGenericServerResponse(422): a fixed sentence.
+    assert.equal(bad.stderr.trim(), 'The request is invalid: the server rejected our request due to an error in our request');
+    assert.equal((await c.stored('/registry/core/configmaps/shop/settings')).data.size, 'XL');
+  });
+
   // --- get ---------------------------------------------------------------------------------
+
+  test(`kubectl ${version}: get --chunk-size pages through the server's continue tokens`, async () => {
+    ok(await k('create', 'namespace', 'pages'));
+    for (let i = 1; i <= 5; i++) {
+      const res = await c.api('POST', '/api/v1/namespaces/pages/configmaps', { metadata: { name: `p${i}` } });
+      assert.equal(res.status, 201, res.text);
+    }
+    const r = ok(await k('get', 'configmaps', '-n', 'pages', '--chunk-size=2', '-v=6'));
+    assert.deepEqual(rows(r.stdout).map((x) => x[0]), ['NAME', 'p1', 'p2', 'p3', 'p4', 'p5']);
+    assert.equal((r.stderr.match(/configmaps\?continue=/g) ?? []).length, 2, 'two more pages were asked for');
+  });
 
   test(`kubectl ${version}: get prints Kubernetes' table columns and -o wide adds the wide ones`, async () => {
     const d = ok(await k('get', 'deployments', '-n', 'shop'));
@@ -132,11 +185,48 @@ export function kubectlScenarios(version: Version): void {
     assert.match(empty.stderr, /No resources found in shop namespace\./);
   });
 
+  test(`kubectl ${version}: get prints Kubernetes' columns for nodes, replicasets, daemonsets, leases and priorityclasses`, async () => {
+    const created = await Promise.all([
+      c.api('POST', '/api/v1/nodes', {
+        metadata: { name: 'n1', labels: { 'node-role.kubernetes.io/control-plane': '' } },
+        status: {
+          nodeInfo: { kubeletVersion: 'v1.32.0', osImage: 'Debian GNU/Linux 12', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.7.0' },
+          addresses: [{ type: 'InternalIP', address: '10.0.0.1' }], conditions: [{ type: 'Ready', status: 'True' }],
+        },
+      }),
+      c.api('POST', '/apis/apps/v1/namespaces/shop/replicasets', {
+        metadata: { name: 'rs1' },
+        spec: { replicas: 2, selector: { matchLabels: { a: 'rs' } }, template: { metadata: { labels: { a: 'rs' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+      }),
+      c.api('POST', '/apis/apps/v1/namespaces/shop/daemonsets', {
+        metadata: { name: 'ds1' },
+        spec: { selector: { matchLabels: { a: 'ds' } }, template: { metadata: { labels: { a: 'ds' } }, spec: { nodeSelector: { disk: 'ssd' }, containers: [{ name: 'c', image: 'nginx' }] } } },
+      }),
+      c.api('POST', '/apis/coordination.k8s.io/v1/namespaces/shop/leases', { metadata: { name: 'l1' }, spec: { holderIdentity: 'me' } }),
+      c.api('POST', '/apis/scheduling.k8s.io/v1/priorityclasses', { metadata: { name: 'pc1' }, value: 100 }),
+    ]);
+    for (const r of created) assert.equal(r.status, 201, r.text);
+    const nodes = rows(ok(await k('get', 'nodes', '-o', 'wide')).stdout);
+    assert.deepEqual(nodes[0], ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
+    assert.deepEqual([...nodes[1]!.slice(0, 3), ...nodes[1]!.slice(4)], ['n1', 'Ready', 'control-plane', 'v1.32.0', '10.0.0.1', '<none>', 'Debian GNU/Linux 12', '6.1.0', 'containerd://1.7.0']);
+    const rs = rows(ok(await k('get', 'rs', '-n', 'shop', '-o', 'wide')).stdout);
+    assert.deepEqual(rs[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
+    assert.deepEqual(rs[1]!.slice(5), ['c', 'nginx', 'a=rs']);
+    const ds = rows(ok(await k('get', 'ds', '-n', 'shop')).stdout);
+    assert.deepEqual(ds[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE']);
+    assert.equal(ds[1]![6], 'disk=ssd');
+    const leases = rows(ok(await k('get', 'leases', '-n', 'shop')).stdout);
+    assert.deepEqual(leases.map((r) => r.slice(0, 2)), [['NAME', 'HOLDER'], ['l1', 'me']]);
+    const pc = rows(ok(await k('get', 'priorityclass', 'pc1')).stdout);
+    assert.deepEqual(pc[0], ['NAME', 'VALUE', 'GLOBAL-DEFAULT', 'AGE', 'PREEMPTIONPOLICY']);
+    assert.deepEqual([...pc[1]!.slice(0, 3), pc[1]![4]], ['pc1', '100', 'false', 'PreemptLowerPriority']);
+  });
+
   test(`kubectl ${version}: get -o yaml, -o json and -o name print the stored objects`, async () => {
     const y = parseYaml(ok(await k('get', 'configmap', 'settings', '-n', 'shop', '-o', 'yaml')).stdout);
     assert.equal(y.kind, 'ConfigMap');
     assert.equal(y.apiVersion, 'v1');
-    assert.deepEqual(y.data, { color: 'green' });
+    assert.deepEqual(y.data, { color: 'green', size: 'XL' });
     const stored = (await c.api('GET', '/api/v1/namespaces/shop/configmaps/settings')).json;
     assert.equal(y.metadata.uid, stored.metadata.uid);
     assert.equal(y.metadata.resourceVersion, stored.metadata.resourceVersion);
@@ -384,9 +474,13 @@ export function kubectlScenarios(version: Version): void {
   test(`kubectl ${version}: wait --for=delete returns once the object is deleted`, async () => {
     const cm = await c.api('POST', '/api/v1/namespaces/made/configmaps', { metadata: { name: 'doomed' } });
     assert.equal(cm.status, 201, cm.text);
+    // Nothing else watches ConfigMaps here once earlier kubectl watches are gone: then a new watch
+    // is kubectl's, and the delete below reaches it as a DELETED event rather than a 404 on its GET.
+    await untilWatchers('ConfigMap', (n) => n === 0, 'earlier ConfigMap watches to close');
     const w = c.spawn(['wait', '--for=delete', 'configmap/doomed', '-n', 'made', '--timeout=30s']);
     try {
-      await watcherRegistered('ConfigMap');
+      await untilWatchers('ConfigMap', (n) => n > 0, "kubectl wait's watch");
+      assert.equal(w.stdout(), '', 'still waiting while the object exists');
       assert.equal((await c.api('DELETE', '/api/v1/namespaces/made/configmaps/doomed')).status, 200);
       await w.waitForLine(/^configmap\/doomed condition met$/);
     } finally {
@@ -435,7 +529,8 @@ export function kubectlScenarios(version: Version): void {
     assert.equal(v.serverVersion.major, '1');
     assert.equal(v.serverVersion.minor, '32');
     assert.match(v.serverVersion.gitVersion, /^v1\.32\.\d+/);
-    assert.equal(v.clientVersion.minor, version.split('.')[1]);
+    // gcloud's dispatcher reports its own build as minor "32+".
+    assert.match(v.clientVersion.minor, new RegExp(`^${version.split('.')[1]}\\+?$`));
     const text = ok(await k('version'));
     assert.match(text.stdout, /Server Version: (v1\.32\.\d+|version\.Info\{Major:"1", Minor:"32")/);
   });

@@ -82,6 +82,7 @@ describe('CRI client against real containerd', { timeout: 90_000 }, () => {
   });
 
   it('sees the imported demo images, and null for an absent one', async () => {
+    assert.deepEqual(node.imported.sort(), [node.busybox, node.pause].sort());
     const busybox = await rt.imageStatus({ image: node.busybox });
     assert.ok(busybox?.id.startsWith('sha256:'));
     assert.deepEqual(busybox?.repoTags, [node.busybox]);
@@ -163,6 +164,33 @@ describe('CRI client against real containerd', { timeout: 90_000 }, () => {
     assert.deepEqual((await rt.listPodSandbox({ labelSelector: { 'k8ts.io/pod': 'web' } })).map((s) => s.id), [sandboxId]);
     assert.deepEqual(await rt.listPodSandbox({ labelSelector: { 'k8ts.io/pod': 'other' } }), []);
     await rt.removeContainer(second);
+  });
+
+  it('turns memory limits into the cgroup, and updates them in place', async () => {
+    const cg = `${sandboxConfig.linux!.cgroupParent}/${webId}`;
+    const v2 = await readFile('/sys/fs/cgroup/cgroup.controllers').then(() => true, () => false);
+    const limitFile = v2 ? `/sys/fs/cgroup${cg}/memory.max` : `/sys/fs/cgroup/memory${cg}/memory.limit_in_bytes`;
+    assert.equal((await readFile(limitFile, 'utf8')).trim(), String(64 * 1024 * 1024));
+    await rt.updateContainerResources!(webId, { memoryLimitInBytes: String(96 * 1024 * 1024) });
+    assert.equal((await readFile(limitFile, 'utf8')).trim(), String(96 * 1024 * 1024));
+    await rt.reopenContainerLog!(webId);
+  });
+
+  it('reports OOMKilled for a container that outgrows its memory limit', async () => {
+    const id = await rt.createContainer(sandboxId, {
+      metadata: { name: 'hog', attempt: 0 }, image: { image: node.busybox }, logPath: 'hog/0.log',
+      // A shell variable holding 64 MiB, under a 16 MiB limit.
+      command: ['sh', '-c', 'x=$(head -c 67108864 /dev/zero | tr "\\0" a); echo survived'],
+      linux: { resources: { memoryLimitInBytes: String(16 * 1024 * 1024) }, securityContext: { namespaceOptions: { pid: 'CONTAINER' } } },
+    }, sandboxConfig);
+    await rt.startContainer(id);
+    const st = await until('the container to exit', 20_000, async () => {
+      const s = await rt.containerStatus(id);
+      return s.state === 'CONTAINER_EXITED' ? s : undefined;
+    });
+    assert.equal(st.reason, 'OOMKilled');
+    assert.equal(st.exitCode, 137);
+    await rt.removeContainer(id);
   });
 
   it('answers NOT_FOUND for unknown ids', async () => {

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { connectCri } from '../../../src/kubelet/runtime/cri-client.js';
 import { destroyNode, startContainerd, type ContainerdHandle } from '../../../src/kubelet/runtime/containerd.js';
 import { removeCgroup } from '../../../src/kubelet/runtime/cgroups.js';
-import { buildDemoImages, importImageArchive, DEMO_BUSYBOX_IMAGE, DEMO_PAUSE_IMAGE } from '../../../src/kubelet/runtime/images.js';
+import { buildDemoImages, importImagesDir, DEMO_BUSYBOX_IMAGE, DEMO_PAUSE_IMAGE } from '../../../src/kubelet/runtime/images.js';
 import type { ContainerRuntime } from '../../../src/kubelet/runtime/types.js';
 
 export interface TestNode {
@@ -20,15 +20,17 @@ export interface TestNode {
   containerd: ContainerdHandle;
   busybox: string;
   pause: string;
+  /** Image names the import reported. */
+  imported: string[];
   destroy(): Promise<void>;
 }
 
-export async function startTestNode(opts: { log?: boolean } = {}): Promise<TestNode> {
+export async function startTestNode(opts: { log?: boolean; netnsPath?: string } = {}): Promise<TestNode> {
   // Short path: the socket must fit in 107 bytes.
   const dir = await mkdtemp('/tmp/k8ts-cri-');
   const podCIDR = `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 256)}.0/24`;
   const log = opts.log ? (e: string, f?: Record<string, unknown>) => console.log(e, f ?? {}) : undefined;
-  const containerd = await startContainerd({ dir, podCIDR, log });
+  const containerd = await startContainerd({ dir, podCIDR, log, netnsPath: opts.netnsPath });
   const runtime = connectCri(containerd.socket);
   const cgroupRoot = `/${basename(dir)}`;
   let destroyed = false;
@@ -42,12 +44,14 @@ export async function startTestNode(opts: { log?: boolean } = {}): Promise<TestN
       await removeCgroup(cgroupRoot);
     }
   };
+  let imported: string[] = [];
   try {
-    const archive = await buildDemoImages({ outDir: `${dir}/images` });
-    await importImageArchive(containerd.socket, archive);
+    // Built into an images directory and imported from there, as a node does at start.
+    await buildDemoImages({ outDir: `${dir}/images` });
+    imported = (await importImagesDir(containerd.socket, `${dir}/images`)).flatMap((r) => r.images);
   } catch (err) {
     await destroy();
     throw err;
   }
-  return { dir, socket: containerd.socket, podCIDR, cgroupRoot, runtime, containerd, busybox: DEMO_BUSYBOX_IMAGE, pause: DEMO_PAUSE_IMAGE, destroy };
+  return { dir, socket: containerd.socket, podCIDR, cgroupRoot, runtime, containerd, busybox: DEMO_BUSYBOX_IMAGE, pause: DEMO_PAUSE_IMAGE, imported, destroy };
 }

@@ -13,7 +13,7 @@ const CORE = 'io.k8s.api.core.v1';
 export const ContainerPort = object(`${CORE}.ContainerPort`, {
   name: opt(1, str()),
   hostPort: opt(2, int32()),
-  containerPort: opt(3, int32()),
+  containerPort: req(3, int32()),
   protocol: opt(4, str({ default: 'TCP' })),
   hostIP: opt(5, str()),
 }, 'ContainerPort represents a network port in a single container.');
@@ -43,7 +43,7 @@ export const EnvVarSource = object(`${CORE}.EnvVarSource`, {
   fileKeyRef: opt(5, use(FileKeySelector)),
 }, 'EnvVarSource represents a source for the value of an EnvVar.');
 export const EnvVar = object(`${CORE}.EnvVar`, {
-  name: opt(1, str()),
+  name: req(1, str()),
   value: opt(2, str()),
   valueFrom: opt(3, use(EnvVarSource)),
 }, 'EnvVar represents an environment variable present in a Container.');
@@ -74,10 +74,10 @@ export const ContainerRestartRule = object(`${CORE}.ContainerRestartRule`, {
 }, 'ContainerRestartRule describes how a container exit is handled.');
 
 export const VolumeMount = object(`${CORE}.VolumeMount`, {
-  name: opt(1, str()),
+  name: req(1, str()),
   readOnly: opt(2, bool()),
   recursiveReadOnly: opt(7, str()),
-  mountPath: opt(3, str()),
+  mountPath: req(3, str()),
   subPath: opt(4, str()),
   mountPropagation: opt(5, str()),
   subPathExpr: opt(6, str()),

@@ -1,0 +1,174 @@
+// `k8ts server`: the whole cluster on this machine in one process, as k3s does — the embedded
+// store, the API server, the controller manager, the scheduler, and a kubelet with its own
+// containerd. Each component still talks only to the API server (over loopback), exactly as when
+// they run as separate commands. SIGINT/SIGTERM stops everything and removes the node's pods, so
+// the machine is left clean; `--reset` also deletes all state.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../storage/sqlite/index.js';
+import { createApiServer } from '../apiserver/server.js';
+import { RestClient } from '../client/rest.js';
+import { startControllerManager, type ControllerManager } from '../controllers/manager.js';
+import { startScheduler, type RunningScheduler } from '../scheduler/index.js';
+import { cleanupNode, startContainerd, type ContainerdHandle } from '../kubelet/runtime/containerd.js';
+import { connectCri } from '../kubelet/runtime/cri-client.js';
+import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
+import { startKubelet } from '../kubelet/index.js';
+import { kubeconfig } from './apiserver.js';
+import { parseServerFlags, SERVER_USAGE, type ServerFlags } from './server-flags.js';
+import type { ContainerRuntime } from '../kubelet/runtime/types.js';
+
+type Stoppable = { name: string; stop(): Promise<void> };
+
+function logLine(msg: string, fields: Record<string, unknown> = {}): void {
+  process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), component: 'server', msg, ...fields })}\n`);
+}
+
+/** kubectl's default config is written only when absent or when we wrote it before (marked). */
+const KUBECONFIG_MARK = '# written by k8ts server\n';
+function writeUserKubeconfig(text: string): string | null {
+  const dir = join(homedir(), '.kube');
+  const path = join(dir, 'config');
+  if (existsSync(path) && !readFileSync(path, 'utf8').startsWith(KUBECONFIG_MARK)) return null;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path, KUBECONFIG_MARK + text, { mode: 0o600 });
+  return path;
+}
+
+/** Removes what a previous run left: its pods (through its containerd), then every file. */
+export async function resetState(flags: ServerFlags): Promise<void> {
+  const cdir = join(flags.dataDir, 'containerd');
+  if (existsSync(cdir)) {
+    const cd = await startContainerd({ dir: cdir, podCIDR: flags.podCIDR, log: (m, f) => logLine(m, f) });
+    const rt = connectCri(cd.socket);
+    try {
+      await cleanupNode(rt, (m, f) => logLine(m, f));
+    } finally {
+      rt.close();
+      await cd.stop();
+    }
+  }
+  rmSync(flags.dataDir, { recursive: true, force: true });
+  logLine('state removed', { dataDir: flags.dataDir });
+}
+
+export interface RunningServer {
+  url: string;
+  kubeconfigPath: string;
+  /** Milliseconds from start until the node reported Ready (null without a kubelet). */
+  readyAfterMs: number | null;
+  stop(): Promise<void>;
+}
+
+/** Starts every component; resolves once the node is Ready (or the control plane is up without a kubelet). */
+export async function startServer(flags: ServerFlags): Promise<RunningServer> {
+  const t0 = performance.now();
+  mkdirSync(flags.dataDir, { recursive: true });
+  const started: Stoppable[] = [];
+  const stopAll = async () => {
+    for (const s of started.reverse()) {
+      try { await s.stop(); } catch (err) { logLine('stop failed', { component: s.name, err: String(err) }); }
+    }
+    started.length = 0;
+  };
+  try {
+    // containerd starts while the control plane comes up: it is the slowest part of a cold start.
+    const containerdP: Promise<ContainerdHandle> | null = flags.kubelet
+      ? startContainerd({ dir: join(flags.dataDir, 'containerd'), podCIDR: flags.podCIDR, log: (m, f) => logLine(m, f) })
+      : null;
+    containerdP?.catch(() => undefined);
+
+    mkdirSync(join(flags.dataDir, 'server'), { recursive: true });
+    const store = openSqliteStore({ path: join(flags.dataDir, 'server', 'store.db') });
+    started.push({ name: 'store', stop: () => store.close() });
+    const api = createApiServer({ store, serviceAllocation: { serviceCIDR: flags.serviceCIDR } });
+    started.push({ name: 'apiserver', stop: () => api.close() });
+    const port = await api.listen(flags.port, flags.bindAddress);
+    const host = flags.bindAddress === '0.0.0.0' ? '127.0.0.1' : flags.bindAddress;
+    const url = `http://${host}:${port}`;
+    const kcText = kubeconfig(url);
+    const kubeconfigPath = join(flags.dataDir, 'admin.kubeconfig');
+    writeFileSync(kubeconfigPath, kcText, { mode: 0o600 });
+    const userKc = flags.writeUserKubeconfig ? writeUserKubeconfig(kcText) : null;
+
+    const client = (agent: string) => new RestClient({ server: url, userAgent: `k8ts-${agent}/v1.32.0` });
+    const cmClient = client('controller-manager');
+    const cm: ControllerManager = await startControllerManager({ client: cmClient, leaderElect: false, options: { clusterCIDR: flags.clusterCIDR } });
+    started.push({ name: 'controller-manager', stop: async () => { await cm.stop(); cmClient.close(); } });
+    const schedClient = client('scheduler');
+    const sched: RunningScheduler = await startScheduler({ client: schedClient, leaderElect: false });
+    started.push({ name: 'scheduler', stop: async () => { await sched.stop(); schedClient.close(); } });
+
+    let readyAfterMs: number | null = null;
+    if (containerdP) {
+      const cd = await containerdP;
+      let runtime: ContainerRuntime | null = null;
+      started.push({
+        name: 'containerd',
+        stop: async () => {
+          // Pods outlive containerd: remove them first so the machine is left clean.
+          if (runtime) await cleanupNode(runtime, (m, f) => logLine(m, f)).catch((err) => logLine('node cleanup failed', { err: String(err) }));
+          runtime?.close();
+          await cd.stop();
+        },
+      });
+      // The demo images (busybox, pause) are built once from Debian's static busybox and cached.
+      const archive = await buildDemoImages({ outDir: join(flags.dataDir, 'image-cache') });
+      await importImageArchive(cd.socket, archive);
+      const imagesDir = join(flags.dataDir, 'images');
+      if (existsSync(imagesDir)) await importImagesDir(cd.socket, imagesDir);
+      runtime = connectCri(cd.socket);
+      const kubeletClient = client('kubelet');
+      const kubelet = await startKubelet({
+        client: kubeletClient, nodeName: flags.nodeName, runtime, rootDir: join(flags.dataDir, 'kubelet'),
+        podCIDR: flags.podCIDR, staticPodDir: join(flags.dataDir, 'manifests'),
+      });
+      started.push({ name: 'kubelet', stop: async () => { await kubelet.stop(); kubeletClient.close(); } });
+      await waitNodeReady(cmClient, flags.nodeName, flags.readyTimeoutMs);
+      readyAfterMs = Math.round(performance.now() - t0);
+    }
+    logLine('cluster up', { url, kubeconfig: kubeconfigPath, userKubeconfig: userKc, readyAfterMs });
+    return { url, kubeconfigPath, readyAfterMs, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function waitNodeReady(client: RestClient, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const nodes = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
+  for (;;) {
+    const node = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>(nodes, name).catch(() => null);
+    if (node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+    if (Date.now() > deadline) throw new Error(`node ${name} did not become Ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function main(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(SERVER_USAGE);
+    return;
+  }
+  const flags = parseServerFlags(args, hostname());
+  if (flags.reset) {
+    await resetState(flags);
+    return;
+  }
+  const running = await startServer(flags);
+  process.stdout.write(`k8ts is up at ${running.url}${running.readyAfterMs !== null ? ` (node ${flags.nodeName} Ready after ${running.readyAfterMs} ms)` : ''}\n` +
+    `kubeconfig: ${running.kubeconfigPath}  (export KUBECONFIG=${running.kubeconfigPath})\n`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logLine('shutting down', { signal });
+      void running.stop().finally(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}

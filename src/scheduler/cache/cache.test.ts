@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../machinery/clock.js';
+import { makeNode, makePod } from '../testing.js';
+import { SchedulerCache } from './cache.js';
+
+test('an assumed pod counts on its node at once and is confirmed by the informer\'s add', () => {
+  const cache = new SchedulerCache({ clock: new FakeClock() });
+  cache.addNode(makeNode('n'));
+  const pod = makePod('p', { node: 'n', cpu: '1' });
+  cache.assumePod(pod);
+  assert.equal(cache.nodeInfo('n')!.requested.milliCPU, 1000);
+  assert.equal(cache.isAssumed('default/p'), true);
+  cache.finishBinding(pod);
+  cache.addPod(pod);
+  assert.equal(cache.isAssumed('default/p'), false);
+  assert.equal(cache.nodeInfo('n')!.requested.milliCPU, 1000, 'confirmed, not counted twice');
+});
+
+test('a failed binding forgets the assumption and frees the room', () => {
+  const cache = new SchedulerCache({ clock: new FakeClock() });
+  cache.addNode(makeNode('n'));
+  const pod = makePod('p', { node: 'n', cpu: '1' });
+  cache.assumePod(pod);
+  cache.forgetPod(pod);
+  assert.equal(cache.nodeInfo('n')!.requested.milliCPU, 0);
+  assert.equal(cache.nodeInfo('n')!.pods.length, 0);
+});
+
+test('an assumption never confirmed expires after the TTL once its binding finished', () => {
+  const clock = new FakeClock();
+  const cache = new SchedulerCache({ clock, assumedTtlMs: 30_000 });
+  cache.addNode(makeNode('n'));
+  const pod = makePod('p', { node: 'n', cpu: '1' });
+  cache.assumePod(pod);
+  clock.advance(60_000);
+  assert.deepEqual(cache.cleanupExpired(), [], 'binding still in flight: never expires');
+  cache.finishBinding(pod);
+  clock.advance(29_000);
+  assert.deepEqual(cache.cleanupExpired(), []);
+  clock.advance(1_000);
+  assert.deepEqual(cache.cleanupExpired(), ['default/p']);
+  assert.equal(cache.nodeInfo('n')!.requested.milliCPU, 0);
+});
+
+test('a pod bound elsewhere than assumed moves to the node it was bound to', () => {
+  const cache = new SchedulerCache({ clock: new FakeClock() });
+  cache.addNode(makeNode('a'));
+  cache.addNode(makeNode('b'));
+  cache.assumePod(makePod('p', { node: 'a', cpu: '1' }));
+  cache.addPod(makePod('p', { node: 'b', cpu: '1' }));
+  assert.equal(cache.nodeInfo('a')!.pods.length, 0);
+  assert.equal(cache.nodeInfo('b')!.pods.length, 1);
+});
+
+test('node removal keeps pods until they go; host ports and images are tracked', () => {
+  const cache = new SchedulerCache({ clock: new FakeClock() });
+  cache.addNode(makeNode('n', { images: [{ names: ['nginx'], sizeBytes: 1 }] }));
+  assert.equal(cache.imageNodeCount('nginx:latest'), 1);
+  const pod = makePod('p', { node: 'n' });
+  pod.spec.containers[0]!.ports = [{ containerPort: 80, hostPort: 80 }];
+  cache.addPod(pod);
+  assert.equal(cache.nodeInfo('n')!.portConflict({ hostIP: '0.0.0.0', protocol: 'TCP', port: 80 }), true);
+  cache.removeNode(makeNode('n'));
+  assert.equal(cache.liveNodes().length, 0);
+  assert.equal(cache.imageNodeCount('nginx:latest'), 0);
+  cache.removePod(pod);
+  assert.equal(cache.nodeInfo('n'), undefined);
+});

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CycleState } from '../framework/cycle-state.js';
+import { PodInfo } from '../framework/pod-info.js';
+import { Code } from '../framework/status.js';
+import { makeNode, makePod, world } from '../testing.js';
+import { interPodAffinity, ERR_REASON_AFFINITY, ERR_REASON_ANTI_AFFINITY, ERR_REASON_EXISTING_ANTI_AFFINITY } from './inter-pod-affinity.js';
+
+const nodes = [makeNode('a1', { labels: { zone: 'a' } }), makeNode('a2', { labels: { zone: 'a' } }), makeNode('b1', { labels: { zone: 'b' } })];
+const term = (labels: Record<string, string>, key: string) => ({ labelSelector: { matchLabels: labels }, topologyKey: key });
+
+function run(existing: ReturnType<typeof makePod>[], pod: ReturnType<typeof makePod>) {
+  const w = world(nodes, existing);
+  const ipa = interPodAffinity(w.snapshot);
+  const pi = new PodInfo(pod);
+  const state = new CycleState();
+  ipa.preFilter(state, pod, pi, w.snapshot.nodeInfos());
+  return Object.fromEntries(['a1', 'a2', 'b1'].map((n) => [n, ipa.filter(state, pod, pi, w.snapshot.get(n)!)]));
+}
+
+test('required affinity: only nodes in the zone of a matching pod', () => {
+  const r = run([makePod('db', { node: 'a2', labels: { app: 'db' } })], makePod('web', { spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'db' }, 'zone')] } } } }));
+  assert.equal(r.a1, undefined);
+  assert.equal(r.a2, undefined);
+  assert.equal(r.b1?.code, Code.UnschedulableAndUnresolvable);
+  assert.deepEqual(r.b1?.reasons, [ERR_REASON_AFFINITY]);
+});
+
+test('required affinity with no matching pod anywhere: the first pod of a group that matches itself may go anywhere', () => {
+  const r = run([], makePod('db', { labels: { app: 'db' }, spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'db' }, 'zone')] } } } }));
+  assert.deepEqual(Object.values(r), [undefined, undefined, undefined]);
+});
+
+test('required anti-affinity, of the pod and of existing pods', () => {
+  const own = run([makePod('x', { node: 'a1', labels: { app: 'web' } })], makePod('w', { labels: { app: 'web' }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'web' }, 'zone')] } } } }));
+  assert.deepEqual(own.a2?.reasons, [ERR_REASON_ANTI_AFFINITY]);
+  assert.equal(own.b1, undefined);
+  const theirs = run([makePod('x', { node: 'b1', spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'web' }, 'kubernetes.io/hostname')] } } } })], makePod('w', { labels: { app: 'web' } }));
+  assert.deepEqual(theirs.b1?.reasons, [ERR_REASON_EXISTING_ANTI_AFFINITY]);
+  assert.equal(theirs.a1, undefined);
+});
+
+test('preferred affinity scores the matching zone 100 and others 0', () => {
+  const w = world(nodes, [makePod('db', { node: 'b1', labels: { app: 'db' } })]);
+  const ipa = interPodAffinity(w.snapshot);
+  const pod = makePod('web', { spec: { affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, podAffinityTerm: term({ app: 'db' }, 'zone') }] } } } });
+  const pi = new PodInfo(pod);
+  const state = new CycleState();
+  ipa.preScore(state, pod, pi, w.snapshot.nodeInfos());
+  const scores = ['a1', 'b1'].map((n) => ({ name: n, score: ipa.score(state, pod, pi, w.snapshot.get(n)!) }));
+  ipa.normalizeScore!(state, pod, scores);
+  assert.deepEqual(scores.map((s) => s.score), [0, 100]);
+});
