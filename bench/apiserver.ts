@@ -7,7 +7,7 @@
 // the same machine load. Prints a table, writes JSON to bench/results/apiserver-<ISO date>.json.
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -34,6 +34,8 @@ interface Figures {
   list10k: { medianMs: number; bestMs: number; bytes: number; items: number };
   list10kCache: { medianMs: number; bestMs: number };
   rss: { rssMiB: number; peakMiB: number; pods: number };
+  /** Server CPU (ms) per create (32 clients), per full list from the store, per watched write. */
+  serverCpu: { perCreateMs: number; perListMs: number; perWatchedWriteMs: number };
   watch1000: { fromAckP50Ms: number; fromAckP99Ms: number; fromSendP99Ms: number; maxMs: number; samples: number; deliveredBeforeAck: number };
 }
 
@@ -99,9 +101,13 @@ async function measureSideBySide(targets: Record<string, Target>): Promise<Recor
   await step(`namespace ${NS}`, async (_, t) => {
     expectStatus(await request(t.agent, `${t.server.url}/api/v1/namespaces`, 'POST', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }), 201, 'create namespace');
   });
-  await each('create32', `create pods, ${CLIENTS} clients`, (name, t) =>
-    closedLoop(CLIENTS, PHASE_MS, PODS / 2, async (i) => { await create(t, `c-${i}`); note(name, `c-${i}`); }),
-  );
+  const cpu: Record<string, Figures['serverCpu']> = {};
+  await each('create32', `create pods, ${CLIENTS} clients`, async (name, t) => {
+    const c0 = t.server.cpuMs();
+    const f = await closedLoop(CLIENTS, PHASE_MS, PODS / 2, async (i) => { await create(t, `c-${i}`); note(name, `c-${i}`); });
+    cpu[name] = { perCreateMs: (t.server.cpuMs() - c0) / f.ops, perListMs: NaN, perWatchedWriteMs: NaN };
+    return f;
+  });
   await each('createPaced500', `create pods paced at ${PACED_RATE}/s`, (name, t) =>
     paced(PACED_RATE, PACED_COUNT, async (i) => { await create(t, `p-${i}`); note(name, `p-${i}`); }),
   );
@@ -117,7 +123,9 @@ async function measureSideBySide(targets: Record<string, Target>): Promise<Recor
   });
   const listRv: Record<string, string> = {};
   await each('list10k', `list ${PODS} pods`, async (name, t) => {
+    const c0 = t.server.cpuMs();
     const { times, body } = await timedLists(t, t.pods, 5);
+    cpu[name]!.perListMs = (t.server.cpuMs() - c0) / 5;
     const list = JSON.parse(body.toString()) as { items: unknown[]; metadata: { resourceVersion: string } };
     if (list.items.length !== PODS) throw new Error(`${name}: the list returned ${list.items.length} pods, expected ${PODS}`);
     listRv[name] = list.metadata.resourceVersion;
@@ -131,13 +139,15 @@ async function measureSideBySide(targets: Record<string, Target>): Promise<Recor
     await new Promise((r) => setTimeout(r, 1000));
     return { ...t.server.rss(), pods: created[name]!.length };
   });
-  await each('watch1000', `event delivery to ${WATCHERS} watchers`, (name, t) => watchDelivery(t, listRv[name]!));
+  await each('watch1000', `event delivery to ${WATCHERS} watchers`, (name, t) => watchDelivery(t, listRv[name]!, cpu[name]!));
+  for (const name of Object.keys(targets)) out[name]!.serverCpu = cpu[name]!;
   return out as Record<string, Figures>;
 }
 
 /** One write at a time; latency = write acknowledged (its HTTP response) → each watcher has the event. */
-async function watchDelivery(t: Target, fromRv: string): Promise<Figures['watch1000']> {
+async function watchDelivery(t: Target, fromRv: string, cpu: Figures['serverCpu']): Promise<Figures['watch1000']> {
   const watchers = await openWatchers(`${t.pods}?watch=1&resourceVersion=${fromRv}`, WATCHERS, '"name":"w-');
+  const c0 = t.server.cpuMs();
   const fromAck: number[] = [];
   const fromSend: number[] = [];
   let beforeAck = 0;
@@ -161,6 +171,7 @@ async function watchDelivery(t: Target, fromRv: string): Promise<Figures['watch1
       }
       await new Promise((r) => setTimeout(r, 10));
     }
+    cpu.perWatchedWriteMs = (t.server.cpuMs() - c0) / WATCH_WRITES;
   } finally {
     watchers.close();
   }
@@ -189,7 +200,9 @@ async function main(): Promise<void> {
     const target = async (store: string, sub: string): Promise<Target> => {
       const server = await startApiServer(store, join(dir, sub));
       servers.push(server);
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+      // Idle sockets are dropped before the server's 5 s keep-alive timeout would close them under
+      // a request just being sent (ECONNRESET).
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
       agents.push(agent);
       return { server, agent, pods: `${server.url}/api/v1/namespaces/${NS}/pods` };
     };
@@ -230,6 +243,9 @@ async function main(): Promise<void> {
     ['  resourceVersion=0, from the watch cache', `${fmt(e.list10kCache.medianMs)} / ${fmt(e.list10kCache.bestMs)}`, `${fmt(t.list10kCache.medianMs)} / ${fmt(t.list10kCache.bestMs)}`, '', ''],
     [`watch, ${WATCHERS} watchers, ack → delivered p99 (ms)`, fmt(e.watch1000.fromAckP99Ms, 1), fmt(t.watch1000.fromAckP99Ms, 1), '≤ 100 ms', pf(2)],
     ['  p50; send → delivered p99 (ms)', `${fmt(e.watch1000.fromAckP50Ms, 1)}; ${fmt(e.watch1000.fromSendP99Ms, 1)}`, `${fmt(t.watch1000.fromAckP50Ms, 1)}; ${fmt(t.watch1000.fromSendP99Ms, 1)}`, '', ''],
+    ['server CPU per create (ms)', fmt(e.serverCpu.perCreateMs, 2), fmt(t.serverCpu.perCreateMs, 2), '', ''],
+    [`server CPU per list of ${PODS} (ms)`, fmt(e.serverCpu.perListMs), fmt(t.serverCpu.perListMs), '', ''],
+    [`server CPU per write watched by ${WATCHERS} (ms)`, fmt(e.serverCpu.perWatchedWriteMs, 1), fmt(t.serverCpu.perWatchedWriteMs, 1), '', ''],
     [`server RSS, ${PODS} pods (MiB; peak)`, `${fmt(e.rss.rssMiB)} (${fmt(e.rss.peakMiB)})`, `${fmt(t.rss.rssMiB)} (${fmt(t.rss.peakMiB)})`, '≤ 400 MiB', pf(3)],
   ];
   const head = ['figure', 'embedded (sqlite)', 'etcd 3.4', 'goal', 'embedded / etcd'];
@@ -238,7 +254,7 @@ async function main(): Promise<void> {
   console.log(line(head));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(r));
-  console.log(`\nwhole run: ${fmt((performance.now() - started) / 1000)} s`);
+  console.log(`\nwhole run: ${fmt((performance.now() - started) / 1000)} s; load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
 
   const date = new Date().toISOString();
   const outDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
@@ -251,7 +267,7 @@ async function main(): Promise<void> {
         bench: 'apiserver',
         date,
         phaseMs: PHASE_MS,
-        machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+        machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage: loadavg() },
         results,
         goals: { embedded: ge, etcd: gt },
       },

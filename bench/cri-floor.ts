@@ -4,7 +4,7 @@
 // run as the kubelet's pod startup and compares. Run alone (`npm run bench cri-floor [-- --n N]`)
 // it starts its own containerd in a temp dir, prints a table and writes bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `cri-floor-${date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({
-    bench: 'cri-floor', date, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, results: { ...floor, containerdIdleRssMiB: idleRssMiB },
+    bench: 'cri-floor', date, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg: loadavg() }, results: { ...floor, containerdIdleRssMiB: idleRssMiB },
   }, null, 2) + '\n');
   console.log(`\nwrote ${file}`);
 }

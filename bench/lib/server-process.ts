@@ -11,11 +11,17 @@ export interface ServerProcess {
   pid: number;
   /** Resident set size now and at its peak (VmHWM), in MiB. */
   rss(): { rssMiB: number; peakMiB: number };
+  /** CPU time the server has used so far (user + system, ms): what a phase cost the server,
+   *  whatever else the machine is running. */
+  cpuMs(): number;
   /** The server's last lines of output, for failure messages. */
   logTail(): string;
   /** SIGTERM, then SIGKILL after a grace period; resolves once it has exited. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
 
 const running = new Set<ChildProcess>();
 let hookInstalled = false;
@@ -69,6 +75,11 @@ export async function startApiServer(store: string, dataDir: string, timeoutMs =
         const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
         const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
         return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+      },
+      cpuMs: () => {
+        // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command), in clock ticks.
+        const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
       },
       logTail: () => tail,
       stop,

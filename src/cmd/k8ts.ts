@@ -11,6 +11,7 @@ const commands: Record<string, string> = {
   scheduler: 'places pods on nodes through the binding API',
   kubelet: 'runs the pods bound to this node through containerd',
   'hollow-nodes': 'N simulated nodes in one process (for scale tests)',
+  proxy: 'the service proxy: programs nftables so every Service is reachable on this node',
   images: 'image tools: import archives into the node runtime',
 };
 type CommandModule = { main(args: string[]): Promise<void> };

@@ -11,7 +11,8 @@ import { createApiServer } from '../apiserver/server.js';
 import { RestClient } from '../client/rest.js';
 import { startControllerManager, type ControllerManager } from '../controllers/manager.js';
 import { startScheduler, type RunningScheduler } from '../scheduler/index.js';
-import { cleanupNode, startContainerd, type ContainerdHandle } from '../kubelet/runtime/containerd.js';
+import { destroyNode, startContainerd, type ContainerdHandle } from '../kubelet/runtime/containerd.js';
+import { removeCgroup } from '../kubelet/runtime/cgroups.js';
 import { connectCri } from '../kubelet/runtime/cri-client.js';
 import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
 import { startKubelet } from '../kubelet/index.js';
@@ -41,14 +42,10 @@ export async function resetState(flags: ServerFlags): Promise<void> {
   const cdir = join(flags.dataDir, 'containerd');
   if (existsSync(cdir)) {
     const cd = await startContainerd({ dir: cdir, podCIDR: flags.podCIDR, log: (m, f) => logLine(m, f) });
-    const rt = connectCri(cd.socket);
-    try {
-      await cleanupNode(rt, (m, f) => logLine(m, f));
-    } finally {
-      rt.close();
-      await cd.stop();
-    }
+    await destroyNode(cd, { removeDir: true, log: (m, f) => logLine(m, f) });
   }
+  // The pods' cgroup parent (/k8ts): runc never removes parents.
+  await removeCgroup('/k8ts').catch((err) => logLine('cgroup removal failed', { err: String(err) }));
   rmSync(flags.dataDir, { recursive: true, force: true });
   logLine('state removed', { dataDir: flags.dataDir });
 }
@@ -107,10 +104,9 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       started.push({
         name: 'containerd',
         stop: async () => {
-          // Pods outlive containerd: remove them first so the machine is left clean.
-          if (runtime) await cleanupNode(runtime, (m, f) => logLine(m, f)).catch((err) => logLine('node cleanup failed', { err: String(err) }));
           runtime?.close();
-          await cd.stop();
+          // Pods outlive containerd: remove them (and the CNI bridge) so the machine is left clean.
+          await destroyNode(cd, { log: (m, f) => logLine(m, f) }).catch((err) => logLine('node cleanup failed', { err: String(err) }));
         },
       });
       // The demo images (busybox, pause) are built once from Debian's static busybox and cached.

@@ -31,6 +31,16 @@ export interface ControllerOptions {
   nodeMonitorPeriodMs?: number;
   /** Pod GC: terminated pods kept before the oldest are deleted (default 12,500). */
   terminatedPodGCThreshold?: number;
+  /** Pod GC: how often it runs (default 20 s). */
+  podGCPeriodMs?: number;
+  /** Pod GC: how long a node must be missing before its pods are deleted (default 40 s). */
+  podGCQuarantineMs?: number;
+  /** EndpointSlice: endpoints per slice (Kubernetes' --max-endpoints-per-slice, default 100). */
+  maxEndpointsPerSlice?: number;
+  /** Garbage collector workers (Kubernetes' --concurrent-gc-syncs; default 20). */
+  gcWorkers?: number;
+  /** ServiceAccounts every namespace gets (default ["default"]). */
+  serviceAccounts?: string[];
   [extra: string]: unknown;
 }
 

@@ -4,19 +4,11 @@ import type { ControllerFactory } from './context.js';
 
 export type ControllerLoader = () => Promise<ControllerFactory>;
 
-/** Loads a module by a computed path (for controllers built by others that may not exist yet). */
-async function optional(path: string, exportName: string): Promise<ControllerFactory> {
-  const mod = (await import(path)) as Record<string, unknown>;
-  const f = mod[exportName];
-  if (typeof f !== 'function') throw new Error(`${path} does not export ${exportName}`);
-  return f as ControllerFactory;
-}
-
 export const CONTROLLERS: Record<string, ControllerLoader> = {
   replicationcontroller: async () => (await import('./replication/index.js')).createReplicationControllerController,
   replicaset: async () => (await import('./replication/index.js')).createReplicaSetController,
-  deployment: () => optional('./deployment/index.js', 'createDeploymentController'),
-  daemonset: () => optional('./daemonset/index.js', 'createDaemonSetController'),
+  deployment: async () => (await import('./deployment/index.js')).createDeploymentController,
+  daemonset: async () => (await import('./daemonset/index.js')).createDaemonSetController,
   endpoint: async () => (await import('./endpoints/index.js')).createEndpointsController,
   endpointslice: async () => (await import('./endpointslice/index.js')).createEndpointSliceController,
   nodelifecycle: async () => (await import('./nodelifecycle/index.js')).createNodeLifecycleController,

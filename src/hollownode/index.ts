@@ -61,18 +61,29 @@ export async function startHollowNodes(opts: HollowNodesOptions): Promise<Hollow
     nodes.set(name, { index: i, name, uid: '', hostIP: nodeIP(i), pool: new PodIPPool(podCIDR(i)), ready: true, since: clock.now() });
   }
 
-  const writeLease = async (n: HollowNode): Promise<void> => {
-    const now = microTime(clock.now());
+  const renewLease = (n: HollowNode) =>
+    client.patch(LEASES, n.name, 'merge', { spec: { holderIdentity: n.name, renewTime: microTime(clock.now()) } }, { namespace: NODE_LEASE_NAMESPACE });
+  const createLease = (n: HollowNode) => client.create(LEASES, {
+    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+    metadata: { name: n.name, namespace: NODE_LEASE_NAMESPACE, ownerReferences: n.uid ? [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: n.uid }] : undefined },
+    spec: { holderIdentity: n.name, leaseDurationSeconds, renewTime: microTime(clock.now()) },
+  } as KubeObject);
+  /** One request in the common case: a patch when renewing, a create when registering. */
+  const writeLease = async (n: HollowNode, fresh = false): Promise<void> => {
+    if (fresh) {
+      try {
+        await createLease(n);
+        return;
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+    }
     try {
-      await client.patch(LEASES, n.name, 'merge', { spec: { holderIdentity: n.name, renewTime: now } }, { namespace: NODE_LEASE_NAMESPACE });
+      await renewLease(n);
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      // First renewal, or the lease was removed (e.g. with its Node): create it, owned by the Node.
-      await client.create(LEASES, {
-        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-        metadata: { name: n.name, namespace: NODE_LEASE_NAMESPACE, ownerReferences: n.uid ? [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: n.uid }] : undefined },
-        spec: { holderIdentity: n.name, leaseDurationSeconds, renewTime: now },
-      } as KubeObject).catch((e: unknown) => { if (!isAlreadyExists(e)) throw e; });
+      // The lease was removed (e.g. with its Node): create it again, owned by the Node.
+      await createLease(n).catch((e: unknown) => { if (!isAlreadyExists(e)) throw e; });
     }
   };
 
@@ -82,20 +93,19 @@ export async function startHollowNodes(opts: HollowNodesOptions): Promise<Hollow
 
   const register = async (n: HollowNode): Promise<void> => {
     const obj = nodeObject(n.index, n.name, shape, clock.now());
-    let uid: string | undefined;
     try {
+      // A Node is created with its status (as the kubelet registers): one request.
       const created = await client.create(NODES, obj as unknown as KubeObject);
-      uid = created.metadata.uid;
+      n.uid = created.metadata.uid ?? '';
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
-      // Registered before (a restarted process): take the Node over as a restarted kubelet does.
+      // Registered before (a restarted process): take the Node over as a restarted kubelet does;
+      // the status is a subresource there, written on its own.
       const existing = await client.patch<typeof obj>(NODES, n.name, 'merge', { metadata: { labels: obj.metadata.labels }, spec: { providerID: obj.spec.providerID } });
-      uid = existing.metadata.uid;
+      n.uid = existing.metadata.uid ?? '';
+      await client.patch(NODES, n.name, 'merge', { status: obj.status }, { subresource: 'status' });
     }
-    n.uid = uid ?? '';
-    // Status is a subresource: what the create carried is not kept, so it is written on its own.
-    await client.patch(NODES, n.name, 'merge', { status: obj.status }, { subresource: 'status' });
-    await writeLease(n);
+    await writeLease(n, true);
   };
 
   const started = clock.now();

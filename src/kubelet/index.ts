@@ -21,10 +21,12 @@ import type { EnvSources } from './pods/env.js';
 import { ImageManager } from './pods/images.js';
 import { PodManager } from './pods/manager.js';
 import { PodSyncer } from './pods/syncer.js';
+import { DEFAULT_CGROUP_ROOT } from './pods/sandbox-config.js';
 import { ProbeManager } from './probes/manager.js';
 import { StatusManager } from './status/manager.js';
 import { VolumeManager, type Mounter } from './volumes/manager.js';
 import { adoptOrRemove } from './gc/adopt.js';
+import { podUidsWithCgroups } from './gc/cgroups.js';
 import { StaticPodSource } from './static/static-pods.js';
 
 export type { MachineInfo, MachineSample, KubeletLog } from './types.js';
@@ -52,6 +54,8 @@ export interface KubeletOptions {
   statusPeriodMs?: number;
   leasePeriodMs?: number;
   mounter?: Mounter;
+  /** Parent cgroup of this kubelet's pods (default /k8ts); give each kubelet on one machine its own. */
+  cgroupRoot?: string;
 }
 
 export interface Kubelet {
@@ -100,6 +104,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const recorder = new EventRecorder({ client, component: 'kubelet', host: nodeName, clock, log });
   const env = envSources(client);
   const allocatable = () => allocatableOf(machine);
+  const cgroupRoot = opts.cgroupRoot ?? DEFAULT_CGROUP_ROOT;
 
   let manager: PodManager | null = null;
   const statics = opts.staticPodDir
@@ -113,7 +118,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     nodeIP, logRoot, dns: { clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain ?? 'cluster.local', host: hostResolvConf() },
     allocatable, memoryCapacityBytes: machine.memoryBytes,
     requeue: (uid, at) => manager?.workers.at(uid, at),
-    removeCgroup: async (p) => { await removeCgroup(p); },
+    removeCgroup: async (p) => { await removeCgroup(p); }, cgroupRoot,
     statusTarget: (pod: Pod) => (statics?.isStatic(pod.metadata.uid ?? '') ? statics.mirrorOf(pod.metadata.uid ?? '') ?? null : undefined),
   });
   manager = new PodManager({ client, nodeName, runtime, syncer, clock, log, plegPeriodMs: opts.plegPeriodMs, resyncPeriodMs: opts.resyncPeriodMs });
@@ -137,8 +142,12 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     if (!(await pods.start())) throw new Error('timed out waiting for the pod informer to sync');
     if (statics) await statics.refresh();
     statics?.start();
-    await adoptOrRemove({ runtime, log, desired: () => new Set(pods.desiredUids()), podUidsOnDisk: () => volumes.podUidsOnDisk(), cleanup: (uid) => syncer.cleanup(uid) });
-    pods.startLoops();
+    await adoptOrRemove({ runtime, log, desired: () => new Set(pods.desiredUids()), podUidsOnDisk: async () => [...volumes.podUidsOnDisk(), ...await podUidsWithCgroups(cgroupRoot)], cleanup: (uid) => syncer.cleanup(uid) });
+    pods.startLoops(async () => {
+      // Housekeeping: what a failed or interrupted teardown left (pod dirs, cgroup parents).
+      const desired = new Set(pods.desiredUids());
+      for (const uid of new Set([...volumes.podUidsOnDisk(), ...await podUidsWithCgroups(cgroupRoot)])) if (!desired.has(uid)) pods.workers.trigger(uid);
+    });
     for (const uid of pods.desiredUids()) pods.workers.trigger(uid);
   } catch (err) {
     await stop();

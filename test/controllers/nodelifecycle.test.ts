@@ -66,7 +66,7 @@ test('a node that stops renewing its Lease goes Unknown, is tainted, its pods tu
   await sleep(200);
   assert.equal(cond(await node(), 'Ready')?.status, 'True');
   await renewLease();
-  await sleep(300);
+  await sleep(1000); // the controller sees the renewal on its Lease watch (no fake time passes meanwhile)
   clock.advance(30_000);
   await sleep(300);
   assert.equal(cond(await node(), 'Ready')?.status, 'True', 'the renewed Lease kept the node alive past 50 s since its status');

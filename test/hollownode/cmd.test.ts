@@ -38,11 +38,11 @@ test('k8ts hollow-nodes registers its nodes and exits cleanly on SIGTERM', async
   let err = '';
   child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
   const client = cluster.client();
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const names = (await client.list(NODES)).items.map((n) => n.metadata.name).sort();
     if (names.join() === 'cmd-0,cmd-1' && err.includes('hollow nodes running')) break;
-    assert.ok(Date.now() < deadline, `nodes not registered within 20 s; stderr: ${err}`);
+    assert.ok(Date.now() < deadline, `nodes not registered within 30 s; stderr: ${err}`);
     assert.equal(child.exitCode, null, `exited early: ${err}`);
     await new Promise((r) => setTimeout(r, 50));
   }

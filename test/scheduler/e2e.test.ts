@@ -120,11 +120,10 @@ test('two schedulers with different names each take only their pods', async () =
     assert.equal((await podsOn(client)).get('theirs'), '', 'the default scheduler\'s pod must wait for the default scheduler');
     started.push(await startScheduler({ client: c.client() }));
     await eventually(async () => (await podsOn(client)).get('theirs') === 'n1', 'default-scheduler binds its pod', 10_000);
-    const events = (await client.list<{ reason?: string; source?: { component?: string }; involvedObject: { name?: string } }>(EVENTS, { namespace: 'default' })).items.filter((e) => e.reason === 'Scheduled');
-    await eventually(async () => (await client.list(EVENTS, { namespace: 'default' })).items.length >= 2, 'events', 5000);
-    const byPod = new Map((await client.list<{ reason?: string; source?: { component?: string }; involvedObject: { name?: string } }>(EVENTS, { namespace: 'default' })).items
-      .filter((e) => e.reason === 'Scheduled').map((e) => [e.involvedObject.name, e.source?.component]));
-    void events;
+    type Ev = { reason?: string; source?: { component?: string }; involvedObject: { name?: string } };
+    const scheduledEvents = async () => (await client.list<Ev>(EVENTS, { namespace: 'default' })).items.filter((e) => e.reason === 'Scheduled');
+    await eventually(async () => (await scheduledEvents()).length >= 2, 'two Scheduled events', 10_000);
+    const byPod = new Map((await scheduledEvents()).map((e) => [e.involvedObject.name, e.source?.component]));
     assert.equal(byPod.get('mine'), 'other-scheduler');
     assert.equal(byPod.get('theirs'), 'default-scheduler');
   });

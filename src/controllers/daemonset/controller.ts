@@ -13,7 +13,6 @@ import { isConflict, isNotFound } from '../../client/rest.js';
 import { deepEqual } from '../../client/patch.js';
 import { labelSelectorAsSelector, matches, isEmpty, type Selector } from '../../machinery/labels/selector.js';
 import type { Pod } from '../workload/pods.js';
-import { isPodAvailable, isPodReady, parseTime } from '../workload/pods.js';
 import { Expectations } from '../workload/expectations.js';
 import { slowStartBatch } from '../workload/slow-start.js';
 import { claimObjects, controllerOf, controllerRef, freshOwnerCheck } from '../workload/controller-ref.js';
@@ -22,17 +21,13 @@ import { runController } from '../workload/controller-loop.js';
 import { podInformer, podsOwnedBy, orphanPodsIn } from '../workload/pod-index.js';
 import { DAEMON_SETS, NODES, PODS } from '../workload/resources.js';
 import { computeHash } from '../deployment/hash.js';
-import { scaledValue } from '../deployment/util.js';
 import { nodeShouldRunDaemonPod, pinToNode, targetNodeName, withDaemonTolerations, type Node } from './predicates.js';
+import { byAge, calculateStatus, CONTROLLER_REVISION_HASH, POD_TEMPLATE_GENERATION, type DaemonSetStatus } from './status.js';
+import { rollingUpdateVictims } from './rolling-update.js';
 
 /** Kubernetes' DaemonSet BurstReplicas. */
 export const DAEMON_BURST = 250;
-export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
-export const POD_TEMPLATE_GENERATION = 'pod-template-generation';
-
-type DaemonSetStatus = NonNullable<DaemonSet['status']>;
-
-const byAge = (a: Pod, b: Pod) => (parseTime(a.metadata.creationTimestamp) ?? 0) - (parseTime(b.metadata.creationTimestamp) ?? 0) || ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
+export { CONTROLLER_REVISION_HASH, POD_TEMPLATE_GENERATION };
 
 export class DaemonSetController implements Controller {
   readonly name = 'daemonset';
@@ -165,7 +160,7 @@ export class DaemonSetController implements Controller {
         manageErr = err;
       }
     }
-    await this.writeStatus(ds, this.calculateStatus(ds, nodes, byNode, hash));
+    await this.writeStatus(ds, calculateStatus(ds, nodes, byNode, hash, this.ctx.clock.now()));
     if (manageErr) throw manageErr;
   }
 
@@ -192,7 +187,7 @@ export class DaemonSetController implements Controller {
       // More than one on a node: keep the oldest.
       if (running.length > 1) doomed.push(...running.sort(byAge).slice(1));
     }
-    doomed.push(...this.rollingUpdateVictims(ds, nodes, byNode, hash, doomed));
+    doomed.push(...rollingUpdateVictims(ds, nodes, byNode, hash, doomed, this.ctx.clock.now()));
 
     const create = needPods.slice(0, DAEMON_BURST);
     const remove = doomed.slice(0, DAEMON_BURST);
@@ -222,69 +217,6 @@ export class DaemonSetController implements Controller {
       }
     }));
     if (errs.length) throw errs[0];
-  }
-
-  /** RollingUpdate: out-of-date pods go, unavailable ones first, at most maxUnavailable nodes short at a time. */
-  private rollingUpdateVictims(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string, doomed: Pod[]): Pod[] {
-    const strategy = ds.spec?.updateStrategy;
-    if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return [];
-    const minReady = ds.spec?.minReadySeconds ?? 0;
-    const now = this.ctx.clock.now();
-    const spec = ds.spec?.template?.spec;
-    const eligible = nodes.filter((n) => nodeShouldRunDaemonPod(n, spec).shouldRun);
-    let maxUnavailable = scaledValue(strategy?.rollingUpdate?.maxUnavailable ?? 1, eligible.length, true);
-    if (maxUnavailable < 1) maxUnavailable = 1;
-    const gone = new Set(doomed);
-    let unavailable = 0;
-    const oldAvailable: Pod[] = [];
-    const victims: Pod[] = [];
-    for (const n of eligible) {
-      const pods = (byNode.get(n.metadata.name!) ?? []).filter((p) => !p.metadata.deletionTimestamp && !gone.has(p));
-      const pod = pods.sort(byAge)[0];
-      if (!pod || !isPodAvailable(pod, minReady, now)) {
-        unavailable++;
-        if (pod && pod.metadata.labels?.[CONTROLLER_REVISION_HASH] !== hash) victims.push(pod);
-        continue;
-      }
-      if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH] !== hash) oldAvailable.push(pod);
-    }
-    for (const p of oldAvailable) {
-      if (unavailable >= maxUnavailable) break;
-      victims.push(p);
-      unavailable++;
-    }
-    return victims;
-  }
-
-  private calculateStatus(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): DaemonSetStatus {
-    const spec = ds.spec?.template?.spec;
-    const minReady = ds.spec?.minReadySeconds ?? 0;
-    const now = this.ctx.clock.now();
-    let desired = 0, current = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
-    for (const node of nodes) {
-      const pods = (byNode.get(node.metadata.name!) ?? []).filter((p) => !p.metadata.deletionTimestamp);
-      const { shouldRun } = nodeShouldRunDaemonPod(node, spec);
-      if (shouldRun) {
-        desired++;
-        if (pods.length === 0) continue;
-        current++;
-        const pod = [...pods].sort(byAge)[0]!;
-        if (isPodReady(pod)) {
-          ready++;
-          if (isPodAvailable(pod, minReady, now)) available++;
-        }
-        if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash) updated++;
-      } else if (pods.length > 0) {
-        misscheduled++;
-      }
-    }
-    const status: DaemonSetStatus = {
-      currentNumberScheduled: current, numberMisscheduled: misscheduled, desiredNumberScheduled: desired, numberReady: ready,
-      observedGeneration: ds.metadata.generation, updatedNumberScheduled: updated, numberAvailable: available, numberUnavailable: desired - available,
-    };
-    if (ds.status?.collisionCount !== undefined) status.collisionCount = ds.status.collisionCount;
-    if (ds.status?.conditions) status.conditions = ds.status.conditions;
-    return status;
   }
 
   private async writeStatus(ds: DaemonSet, status: DaemonSetStatus): Promise<void> {

@@ -9,17 +9,14 @@ import type { Pod } from '../workload/pods.js';
 import { controllerOf, controllerRef } from '../workload/controller-ref.js';
 import { DEPLOYMENTS, REPLICA_SETS } from '../workload/resources.js';
 import { computeHash } from './hash.js';
-import {
-  AVAILABLE, PROGRESSING, REPLICA_FAILURE, Reasons, getCondition, newCondition, removeCondition, setCondition, type DeploymentCondition,
-} from './conditions.js';
+import { PROGRESSING, Reasons, getCondition, newCondition, setCondition, type DeploymentCondition } from './conditions.js';
+import { calculateStatus, rolloutStatus, stuckRecheckIn, type DeploymentStatus } from './status.js';
 import {
   DESIRED_REPLICAS, MAX_REPLICAS, POD_TEMPLATE_HASH, REVISION, activeReplicaSets, byCreation, byRevision, deploymentComplete,
-  deploymentProgressing, equalIgnoreHash, findActiveOrLatest, findNewReplicaSet, hasProgressDeadline, isRollingUpdate, isSaturated,
+  equalIgnoreHash, findActiveOrLatest, findNewReplicaSet, hasProgressDeadline, isRollingUpdate, isSaturated,
   maxRevision, maxSurge, maxUnavailable, newRSNewReplicas, newReplicaSetAnnotations, replicasAnnotationsNeedUpdate, replicasOf,
-  revisionOf, sameStatus, sumAvailable, sumReady, sumSpecReplicas, sumStatusReplicas,
+  sameStatus, sumAvailable, sumSpecReplicas, sumStatusReplicas,
 } from './util.js';
-
-export type DeploymentStatus = NonNullable<Deployment['status']>;
 
 /** The Deployment changed under us (409): its newer version is on its way through the informer. */
 export class StaleDeployment extends Error {}
@@ -203,7 +200,7 @@ export class Rollout {
 
   /** The status alone (deleting or paused Deployments): no Progressing decisions. */
   async syncStatusOnly(all: ReplicaSet[], newRS: ReplicaSet | undefined): Promise<void> {
-    const status = this.calculateStatus(all, newRS);
+    const status = calculateStatus(this.d, all, newRS, this.deps.now());
     if (!sameStatus(this.d.status, status)) await this.writeStatus(status);
   }
 
@@ -372,85 +369,15 @@ export class Rollout {
 
   // --- status ---
 
-  calculateStatus(all: ReplicaSet[], newRS: ReplicaSet | undefined): DeploymentStatus {
-    const d = this.d;
-    const available = sumAvailable(all);
-    const status: DeploymentStatus = {
-      observedGeneration: d.metadata.generation,
-      replicas: sumStatusReplicas(all),
-      updatedReplicas: newRS ? newRS.status?.replicas ?? 0 : 0,
-      readyReplicas: sumReady(all),
-      availableReplicas: available,
-      unavailableReplicas: Math.max(0, sumSpecReplicas(all) - available),
-    };
-    if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
-    let conds = [...(d.status?.conditions ?? [])];
-    const now = this.deps.now();
-    conds = available >= replicasOf(d) - maxUnavailable(d)
-      ? setCondition(conds, newCondition(AVAILABLE, 'True', Reasons.MinimumReplicasAvailable, 'Deployment has minimum availability.', now))
-      : setCondition(conds, newCondition(AVAILABLE, 'False', Reasons.MinimumReplicasUnavailable, 'Deployment does not have minimum availability.', now));
-    status.conditions = conds;
-    return status;
-  }
-
-  /** syncRolloutStatus: status plus the Progressing verdict (complete, progressing, or timed out). */
+  /** syncRolloutStatus: write the status with its Progressing verdict, or if unchanged look again before the deadline. */
   async syncRolloutStatus(all: ReplicaSet[], newRS: ReplicaSet | undefined): Promise<void> {
-    const d = this.d;
     const now = this.deps.now();
-    const status = this.calculateStatus(all, newRS);
-    let conds = status.conditions ?? [];
-    if (!hasProgressDeadline(d)) conds = removeCondition(conds, PROGRESSING);
-    const current = getCondition(d.status?.conditions, PROGRESSING);
-    const complete = status.replicas === status.updatedReplicas && current?.reason === Reasons.NewReplicaSetAvailable;
-    const what = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`;
-    if (hasProgressDeadline(d) && !complete) {
-      if (deploymentComplete(d, status)) {
-        conds = setCondition(conds, newCondition(PROGRESSING, 'True', Reasons.NewReplicaSetAvailable, `${what} has successfully progressed.`, now));
-      } else if (deploymentProgressing(d, status)) {
-        const c = newCondition(PROGRESSING, 'True', Reasons.ReplicaSetUpdated, `${what} is progressing.`, now);
-        // Progress moves lastUpdateTime (the deadline counts from it) but not lastTransitionTime.
-        if (current?.status === 'True') c.lastTransitionTime = current.lastTransitionTime;
-        conds = [...removeCondition(conds, PROGRESSING), c];
-      } else if (this.timedOut(conds, now)) {
-        conds = setCondition(conds, newCondition(PROGRESSING, 'False', Reasons.ProgressDeadlineExceeded, `${what} has timed out progressing.`, now));
-      }
-    }
-    const failure = this.replicaFailure(all, newRS);
-    conds = failure ? setCondition(conds, failure) : removeCondition(conds, REPLICA_FAILURE);
-    status.conditions = conds;
-    if (sameStatus(d.status, status)) {
-      this.requeueStuck(status, now);
+    const status = rolloutStatus(this.d, all, newRS, now);
+    if (sameStatus(this.d.status, status)) {
+      const wait = stuckRecheckIn(this.d, status, now);
+      if (wait !== undefined) this.deps.requeueAfter(wait);
       return;
     }
     await this.writeStatus(status);
   }
-
-  /** DeploymentTimedOut: no progress for progressDeadlineSeconds since the condition last moved. */
-  private timedOut(conds: DeploymentCondition[], now: number): boolean {
-    const c = getCondition(conds, PROGRESSING);
-    if (!c || c.reason === Reasons.NewReplicaSetAvailable) return false;
-    if (c.reason === Reasons.ProgressDeadlineExceeded) return true;
-    const from = c.lastUpdateTime ? Date.parse(c.lastUpdateTime) : NaN;
-    return !Number.isNaN(from) && from + (this.d.spec?.progressDeadlineSeconds ?? 600) * 1000 < now;
-  }
-
-  /** requeueStuckDeployment: come back when the progress deadline would pass. */
-  private requeueStuck(status: DeploymentStatus, now: number): void {
-    const c = getCondition(this.d.status?.conditions, PROGRESSING);
-    if (!hasProgressDeadline(this.d) || !c) return;
-    if (deploymentComplete(this.d, status) || c.reason === Reasons.ProgressDeadlineExceeded) return;
-    const from = c.lastUpdateTime ? Date.parse(c.lastUpdateTime) : now;
-    const after = from + (this.d.spec?.progressDeadlineSeconds ?? 600) * 1000 - now;
-    this.deps.requeueAfter(after < 1000 ? 1000 : after + 1000);
-  }
-
-  /** A ReplicaFailure of the new ReplicaSet (or else of any) surfaces on the Deployment. */
-  private replicaFailure(all: ReplicaSet[], newRS: ReplicaSet | undefined): DeploymentCondition | undefined {
-    const pick = (rs: ReplicaSet | undefined) => rs?.status?.conditions?.find((c) => c.type === REPLICA_FAILURE);
-    const c = pick(newRS) ?? all.map(pick).find(Boolean);
-    if (!c) return undefined;
-    return { type: REPLICA_FAILURE, status: c.status, reason: c.reason, message: c.message, lastUpdateTime: c.lastTransitionTime, lastTransitionTime: c.lastTransitionTime };
-  }
 }
-
-export { revisionOf };

@@ -17,7 +17,7 @@ import { rankPodsForDeletion } from '../workload/rank.js';
 import { claimObjects, controllerOf, controllerRef, freshOwnerCheck } from '../workload/controller-ref.js';
 import { PodControl, podFromTemplate } from '../workload/pod-control.js';
 import { runController } from '../workload/controller-loop.js';
-import { PODS as PODS_REF } from '../workload/resources.js';
+import { PODS } from '../workload/resources.js';
 import { podInformer, podsOwnedBy, orphanPodsIn } from '../workload/pod-index.js';
 import type { ReplicaKind, ReplicaOwner } from './kinds.js';
 import { calculateStatus, nextAvailableIn, sameStatus } from './status.js';
@@ -158,7 +158,7 @@ export class ReplicaManager implements Controller {
     const ns = owner.metadata.namespace ?? '';
     const candidates = [...podsOwnedBy(this.pods, owner.metadata.uid ?? ''), ...orphanPodsIn(this.pods, ns)].filter(isPodActive);
     const { claimed, errors } = await claimObjects<Pod>(candidates, {
-      client: this.ctx.client, resource: PODS_REF, owner, ownerApiVersion: this.kind.apiVersion, ownerKind: this.kind.kind,
+      client: this.ctx.client, resource: PODS, owner, ownerApiVersion: this.kind.apiVersion, ownerKind: this.kind.kind,
       matches: (p) => matches(selector, p.metadata.labels),
       canAdopt: freshOwnerCheck(this.ctx.client, this.kind.resource, owner),
     });

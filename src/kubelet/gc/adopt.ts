@@ -11,8 +11,8 @@ export interface AdoptionDeps {
   log: KubeletLog;
   /** Uids of pods that should run here (API pods bound to the node, static pods). */
   desired(): Set<string>;
-  /** Uids with a pod directory on disk. */
-  podUidsOnDisk(): string[];
+  /** Uids with a pod directory on disk or a cgroup parent. */
+  podUidsOnDisk(): string[] | Promise<string[]>;
   /** Removes everything of a pod on the node (containers, sandboxes, volumes, dirs, cgroup). */
   cleanup(uid: string): Promise<void>;
 }
@@ -24,7 +24,7 @@ export async function adoptOrRemove(d: AdoptionDeps): Promise<AdoptionResult> {
   const [sbs, cs] = await Promise.all([d.runtime.listPodSandbox(sel), d.runtime.listContainers(sel)]);
   const found = new Set<string>();
   for (const x of [...sbs, ...cs]) if (x.labels[POD_UID]) found.add(x.labels[POD_UID]);
-  for (const uid of d.podUidsOnDisk()) found.add(uid);
+  for (const uid of await d.podUidsOnDisk()) found.add(uid);
   const want = d.desired();
   const adopted: string[] = [];
   const removed: string[] = [];

@@ -23,6 +23,8 @@ export interface PodManagerOptions {
   plegPeriodMs?: number;
   /** Every pod is synced at least this often (default 10 s). */
   resyncPeriodMs?: number;
+  /** Leftovers of gone pods are looked for this often (default 30 s). */
+  housekeepingPeriodMs?: number;
 }
 
 export class PodManager {
@@ -63,7 +65,7 @@ export class PodManager {
   }
 
   /** Begins the runtime relist and the periodic resync (after adoption has run). */
-  startLoops(): void {
+  startLoops(housekeeping?: () => Promise<void>): void {
     const pleg = this.o.plegPeriodMs ?? 1000;
     const resync = this.o.resyncPeriodMs ?? 10_000;
     const loop = (ms: number, fn: () => Promise<void> | void) => {
@@ -77,6 +79,7 @@ export class PodManager {
     };
     loop(pleg, () => this.relist());
     loop(resync, () => { for (const uid of this.desiredUids()) this.workers.trigger(uid); });
+    if (housekeeping) loop(this.o.housekeepingPeriodMs ?? 30_000, housekeeping);
   }
 
   private isMirror(p: Pod): boolean {

@@ -6,15 +6,18 @@ import { sandboxLabels } from './labels.js';
 import { podDnsConfig, type DnsSettings } from './dns.js';
 import { join } from 'node:path';
 
-export function podCgroupParent(uid: string): string {
-  return `/k8ts/pod${uid}`;
+/** The kubelet's cgroup root unless told otherwise (one per kubelet when several share a machine). */
+export const DEFAULT_CGROUP_ROOT = '/k8ts';
+
+export function podCgroupParent(uid: string, root = DEFAULT_CGROUP_ROOT): string {
+  return `${root}/pod${uid}`;
 }
 
 export function podLogDir(logRoot: string, pod: Pod): string {
   return join(logRoot, `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`);
 }
 
-export function sandboxConfig(pod: Pod, attempt: number, o: { logRoot: string; dns: DnsSettings }): PodSandboxConfig {
+export function sandboxConfig(pod: Pod, attempt: number, o: { logRoot: string; dns: DnsSettings; cgroupRoot?: string }): PodSandboxConfig {
   const spec = pod.spec ?? {};
   const hostNetwork = !!spec.hostNetwork;
   const ports: PortMapping[] = [];
@@ -37,7 +40,7 @@ export function sandboxConfig(pod: Pod, attempt: number, o: { logRoot: string; d
     labels: sandboxLabels(pod),
     annotations: { ...(pod.metadata.annotations ?? {}) },
     linux: {
-      cgroupParent: podCgroupParent(pod.metadata.uid ?? ''),
+      cgroupParent: podCgroupParent(pod.metadata.uid ?? '', o.cgroupRoot),
       securityContext: {
         namespaceOptions: {
           network: hostNetwork ? 'NODE' : 'POD',

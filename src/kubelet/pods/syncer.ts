@@ -51,6 +51,8 @@ export interface SyncerDeps {
   /** Asks for another sync of the pod at a time (ms since the epoch). */
   requeue(uid: string, at: number): void;
   removeCgroup(path: string): Promise<void>;
+  /** Parent of the pods' cgroups (default /k8ts). */
+  cgroupRoot?: string;
   /** Where a pod's status goes when not to itself (static pods: their mirror). */
   statusTarget?(pod: Pod): StatusTarget | undefined | null;
 }
@@ -122,7 +124,7 @@ export class PodSyncer {
 
     let sandboxId = rt.sandboxes[0]?.id ?? '';
     let sbConfig: PodSandboxConfig;
-    const dnsLog = { logRoot: this.d.logRoot, dns: this.d.dns };
+    const dnsLog = { logRoot: this.d.logRoot, dns: this.d.dns, cgroupRoot: this.d.cgroupRoot };
     if (actions.createSandbox) {
       if (rt.sandboxes.length) this.d.recorder.event(podRef(pod), 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       sbConfig = sandboxConfig(pod, actions.sandboxAttempt, dnsLog);
@@ -327,6 +329,25 @@ export class PodSyncer {
     await this.cleanup(uid);
   }
 
+  /**
+   * The runtime removes container cgroups asynchronously after their task is deleted, so the
+   * pod's parent may still be busy for a moment: retry briefly; housekeeping catches the rest.
+   */
+  private async removeCgroupParent(uid: string): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        await this.d.removeCgroup(podCgroupParent(uid, this.d.cgroupRoot));
+        return;
+      } catch (err) {
+        if (i >= 10) {
+          this.d.log('cgroup not removed', { uid, err: (err as Error).message });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
   /** Removes the pod's containers, sandboxes, volumes, directories and cgroup parent. */
   async cleanup(uid: string): Promise<void> {
     const rt = await runtimePod(this.d.runtime, uid);
@@ -342,7 +363,7 @@ export class PodSyncer {
     await this.d.volumes.teardown(uid);
     // The pod's log directory "<ns>_<name>_<uid>" goes with it.
     for (const e of safeReaddir(this.d.logRoot)) if (e.endsWith(`_${uid}`)) rmSync(join(this.d.logRoot, e), { recursive: true, force: true });
-    await this.d.removeCgroup(podCgroupParent(uid)).catch((err) => this.d.log('cgroup not removed', { uid, err: (err as Error).message }));
+    await this.removeCgroupParent(uid);
     this.backoff.forget(`${uid}_`);
     this.d.images.forget(uid);
     this.d.status.forget(uid);

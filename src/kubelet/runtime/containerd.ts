@@ -80,7 +80,9 @@ export async function startContainerd(opts: StartContainerdOptions): Promise<Con
   const out = await open(l.log, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(cmd, args, { stdio: ['ignore', out.fd, out.fd] });
+    // Its own process group: a Ctrl-C at the terminal must reach only k8ts, which then removes the
+    // pods through containerd before stopping it (containerd dying first would strand them).
+    child = spawn(cmd, args, { stdio: ['ignore', out.fd, out.fd], detached: true });
   } finally {
     await out.close(); // the child holds its own copy of the descriptor
   }

@@ -31,6 +31,8 @@ export class SchedulerCache {
   private readonly ttl: number;
   /** Bumped when the set of nodes changes, so the snapshot rebuilds its node list. */
   nodeSetVersion = 0;
+  /** Bumped when a pod with pod (anti-)affinity comes or goes, so the snapshot refreshes its affinity lists. */
+  affinityVersion = 0;
   /** image name -> nodes that have it (ImageLocality's spread). */
   private imageNodes = new Map<string, number>();
 
@@ -191,6 +193,7 @@ export class SchedulerCache {
       this.nodes.set(name, ni);
     }
     ni.addPod(new PodInfo(pod));
+    if (hasPodAffinity(pod)) this.affinityVersion++;
   }
 
   private unplace(pod: Pod): void {
@@ -198,6 +201,7 @@ export class SchedulerCache {
     const ni = this.nodes.get(name);
     if (!ni) return;
     ni.removePod(podKey(pod));
+    if (hasPodAffinity(pod)) this.affinityVersion++;
     if (!ni.node && ni.pods.length === 0) this.nodes.delete(name);
   }
 
@@ -209,3 +213,8 @@ export class SchedulerCache {
 }
 
 export { normalizeImageName };
+
+function hasPodAffinity(pod: Pod): boolean {
+  const a = pod.spec.affinity;
+  return !!a && (!!a.podAffinity || !!a.podAntiAffinity);
+}

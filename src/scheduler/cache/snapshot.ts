@@ -7,6 +7,9 @@ import type { SchedulerCache } from './cache.js';
 export class Snapshot {
   private list: NodeInfo[] = [];
   private version = -1;
+  private affinityVersion = -1;
+  private withAffinity: NodeInfo[] = [];
+  private withRequiredAnti: NodeInfo[] = [];
 
   constructor(private readonly cache: SchedulerCache) {}
 
@@ -31,11 +34,21 @@ export class Snapshot {
   }
 
   havePodsWithAffinity(): NodeInfo[] {
-    return this.list.filter((n) => n.podsWithAffinity.length > 0);
+    this.refreshAffinity();
+    return this.withAffinity;
   }
 
   havePodsWithRequiredAntiAffinity(): NodeInfo[] {
-    return this.list.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+    this.refreshAffinity();
+    return this.withRequiredAnti;
+  }
+
+  private refreshAffinity(): void {
+    const v = this.cache.affinityVersion * 1e6 + this.version;
+    if (v === this.affinityVersion) return;
+    this.withAffinity = this.list.filter((n) => n.podsWithAffinity.length > 0);
+    this.withRequiredAnti = this.list.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+    this.affinityVersion = v;
   }
 
   imageNodeCount(image: string): number {

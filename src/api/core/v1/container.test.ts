@@ -1,9 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Container, EphemeralContainer } from './container.js';
+import { Container, ContainerPort, EnvVar, VolumeMount, EphemeralContainer } from './container.js';
 
-test('a container name is required, as in Kubernetes OpenAPI (kubectl explain shows -required-)', () => {
+// Kubernetes' OpenAPI marks these required; kubectl explain shows them as -required- and
+// client-side schema validation relies on them.
+test('a container, its ports, env vars and volume mounts declare the fields Kubernetes requires', () => {
   assert.deepEqual(Container.required, ['name']);
+  assert.deepEqual(ContainerPort.required, ['containerPort']);
+  assert.deepEqual(EnvVar.required, ['name']);
+  assert.deepEqual([...(VolumeMount.required ?? [])].sort(), ['mountPath', 'name']);
   assert.equal(Container.properties.name['x-pb' as never], 1, 'still protobuf field 1');
 });
 

@@ -1,0 +1,342 @@
+// Pure rule generation for the nftables service proxy, shaped like Kubernetes' nftables proxier
+// (KEP-3866): one table we own; a verdict map from (daddr . l4proto . dport) to a chain per service
+// port; `numgen random mod N vmap` over one chain per endpoint; DNAT in the endpoint chain;
+// NodePorts in their own map; services without endpoints rejected from a filter hook before NAT.
+//
+// Rules are computed per Service (a ServiceRules value) so a sync only regenerates and diffs the
+// Services that changed: adding one Service to 10,000 costs one Service's worth of work.
+import { createHash } from 'node:crypto';
+import type { Service } from '../api/core/v1/services.js';
+import type { EndpointSlice } from '../api/discovery/v1/endpointslices.js';
+
+export const TABLE = 'k8ts-proxy';
+export const FAMILY = 'ip';
+const T = `${FAMILY} ${TABLE}`;
+/** The mark bit asking the masquerading chain to SNAT (kube-proxy's 0x4000). */
+export const MASQ_MARK = '0x4000';
+export const SERVICE_IPS = 'service-ips';
+export const SERVICE_NODEPORTS = 'service-nodeports';
+export const NO_ENDPOINT_SERVICES = 'no-endpoint-services';
+export const NO_ENDPOINT_NODEPORTS = 'no-endpoint-nodeports';
+export const NODEPORT_IPS = 'nodeport-ips';
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+const DEFAULT_AFFINITY_SECONDS = 10800;
+
+export interface NodeInfo {
+  nodeName: string;
+  /** IPv4 addresses NodePorts answer on. */
+  nodeIPs: string[];
+}
+
+/** Everything one Service contributes to the table. */
+export interface ServiceRules {
+  /** chain name -> its rules, in order */
+  chains: Map<string, string[]>;
+  /** set name -> declaration body (the `{ ... }` contents) */
+  sets: Map<string, string>;
+  /** map name -> element key -> verdict */
+  elements: Map<string, Map<string, string>>;
+}
+
+export interface RuleDiff {
+  addChains: string[];
+  flushChains: string[];
+  writeRules: [chain: string, rules: string[]][];
+  addSets: [name: string, decl: string][];
+  delElements: [map: string, key: string][];
+  addElements: [map: string, key: string, verdict: string][];
+  delChains: string[];
+  delSets: string[];
+}
+
+interface Ep { ip: string; port: number; local: boolean; ready: boolean; serving: boolean; terminating: boolean }
+
+const PROTOCOLS: Record<string, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+export function isIPv4(s: string | undefined): s is string {
+  const m = s ? IPV4.exec(s) : null;
+  return !!m && m.slice(1).every((x) => Number(x) <= 255);
+}
+
+// base32 of sha256, 8 characters: short, stable and unlikely to collide, like kube-proxy's chain
+// hashes; the readable suffix is for people reading `nft list`.
+function hash(s: string): string {
+  const b = createHash('sha256').update(s).digest();
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of b) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < 8) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    if (out.length >= 8) break;
+  }
+  return out;
+}
+
+/** Names of the chains one service port uses (exported for tests). */
+export function chainNames(ns: string, name: string, proto: string, portName: string) {
+  const spn = `${ns}/${name}/${proto}/${portName}`;
+  const h = hash(spn);
+  // Each endpoint's name is asked for several times per service; hash it once.
+  const memo = new Map<string, string>();
+  const epHash = (ip: string, port: number) => {
+    const id = `${spn}__${ip}/${port}`;
+    let v = memo.get(id);
+    if (v === undefined) memo.set(id, (v = `${hash(id)}-${id}`));
+    return v;
+  };
+  return {
+    service: `service-${h}-${spn}`,
+    external: `external-${h}-${spn}`,
+    endpoint: (ip: string, port: number) => `endpoint-${epHash(ip, port)}`,
+    affinity: (ip: string, port: number) => `affinity-${epHash(ip, port)}`,
+  };
+}
+
+function conditionsOf(e: EndpointSlice['endpoints'][number]) {
+  const ready = e.conditions?.ready !== false; // unset means ready
+  return { ready, serving: e.conditions?.serving ?? ready, terminating: e.conditions?.terminating === true };
+}
+
+/** The endpoints of one service port, deduplicated by ip:port, sorted for stable output. */
+function endpointsFor(portName: string, protocol: string, slices: EndpointSlice[], node: NodeInfo): Ep[] {
+  const seen = new Map<string, Ep>();
+  for (const s of slices) {
+    if (s.addressType !== 'IPv4') continue;
+    const sp = (s.ports ?? []).find((p) => (p.name ?? '') === portName && (p.protocol ?? 'TCP') === protocol);
+    if (!sp || sp.port === undefined) continue;
+    for (const e of s.endpoints ?? []) {
+      const ip = e.addresses?.[0];
+      if (!isIPv4(ip)) continue;
+      const key = `${ip}:${sp.port}`;
+      if (seen.has(key)) continue;
+      seen.set(key, { ip, port: sp.port, local: e.nodeName === node.nodeName, ...conditionsOf(e) });
+    }
+  }
+  return [...seen.values()].sort((a, b) => (a.ip === b.ip ? a.port - b.port : a.ip < b.ip ? -1 : 1));
+}
+
+// Kubernetes' CategorizeEndpoints: use the ready endpoints; when none is ready, fall back to the
+// serving-and-terminating ones so a rolling update that ends in terminating pods still serves.
+function usable(eps: Ep[]): Ep[] {
+  const ready = eps.filter((e) => e.ready);
+  return ready.length > 0 ? ready : eps.filter((e) => e.serving && e.terminating);
+}
+
+function lbRules(eps: Ep[], names: ReturnType<typeof chainNames>, affinity: boolean): string[] {
+  const rules: string[] = [];
+  if (affinity) for (const e of eps) rules.push(`ip saddr @${names.affinity(e.ip, e.port)} goto ${names.endpoint(e.ip, e.port)}`);
+  const arms = eps.map((e, i) => `${i} : goto ${names.endpoint(e.ip, e.port)}`).join(' , ');
+  rules.push(`numgen random mod ${eps.length} vmap { ${arms} }`);
+  return rules;
+}
+
+function addElement(r: ServiceRules, map: string, key: string, verdict: string): void {
+  let m = r.elements.get(map);
+  if (!m) r.elements.set(map, (m = new Map()));
+  m.set(key, verdict);
+}
+
+/** The rules one Service needs, given its EndpointSlices and this node. */
+export function serviceRules(svc: Service, slices: EndpointSlice[], node: NodeInfo): ServiceRules {
+  const r: ServiceRules = { chains: new Map(), sets: new Map(), elements: new Map() };
+  const spec = svc.spec ?? {};
+  const type = spec.type ?? 'ClusterIP';
+  if (type === 'ExternalName') return r;
+  const clusterIP = spec.clusterIP;
+  const hasClusterIP = isIPv4(clusterIP);
+  const externalIPs = [...(spec.externalIPs ?? []), ...((svc.status as any)?.loadBalancer?.ingress ?? []).map((i: { ip?: string }) => i.ip)]
+    .filter(isIPv4);
+  const affinity = spec.sessionAffinity === 'ClientIP';
+  const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS;
+  const ns = svc.metadata.namespace ?? 'default';
+  for (const port of spec.ports ?? []) {
+    const protocol = port.protocol ?? 'TCP';
+    const proto = PROTOCOLS[protocol];
+    if (!proto) continue;
+    const names = chainNames(ns, svc.metadata.name!, proto, port.name || String(port.port));
+    const all = endpointsFor(port.name ?? '', protocol, slices, node);
+    const cluster = usable(all);
+    const local = usable(all.filter((e) => e.local));
+    const internal = spec.internalTrafficPolicy === 'Local' ? local : cluster;
+    const isExternal = (type === 'NodePort' || type === 'LoadBalancer') && !!port.nodePort;
+    const external = spec.externalTrafficPolicy === 'Local' ? local : cluster;
+    // No endpoints at all: reject at once. Endpoints, but none this traffic may use: drop, as
+    // kube-proxy does for a Local policy without local endpoints.
+    const noInternal = cluster.length === 0 ? 'goto reject-chain' : 'drop';
+    const noExternal = cluster.length === 0 ? 'goto reject-chain' : 'drop';
+
+    const used = new Set<Ep>([...internal, ...(isExternal || externalIPs.length ? external : [])]);
+    for (const e of used) {
+      const rules = [`ip saddr ${e.ip} jump mark-for-masquerade`]; // hairpin: a pod reaching itself
+      if (affinity) {
+        const set = names.affinity(e.ip, e.port);
+        r.sets.set(set, `type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ;`);
+        rules.push(`update @${set} { ip saddr }`);
+      }
+      rules.push(`meta l4proto ${proto} dnat to ${e.ip}:${e.port}`);
+      r.chains.set(names.endpoint(e.ip, e.port), rules);
+    }
+    if (internal.length > 0) r.chains.set(names.service, lbRules(internal, names, affinity));
+    if (hasClusterIP) {
+      const key = `${clusterIP} . ${proto} . ${port.port}`;
+      if (internal.length > 0) addElement(r, SERVICE_IPS, key, `goto ${names.service}`);
+      else addElement(r, NO_ENDPOINT_SERVICES, key, noInternal);
+    }
+    if (isExternal || externalIPs.length > 0) {
+      if (external.length > 0) {
+        // Traffic from outside may come back through another node: masquerade it unless the
+        // policy is Local (which keeps the client's address and only uses local endpoints).
+        const prefix = spec.externalTrafficPolicy === 'Local' ? [] : ['jump mark-for-masquerade'];
+        r.chains.set(names.external, [...prefix, ...lbRules(external, names, affinity)]);
+      }
+      for (const ip of externalIPs) {
+        const key = `${ip} . ${proto} . ${port.port}`;
+        if (external.length > 0) addElement(r, SERVICE_IPS, key, `goto ${names.external}`);
+        else addElement(r, NO_ENDPOINT_SERVICES, key, noExternal);
+      }
+      if (isExternal) {
+        const key = `${proto} . ${port.nodePort}`;
+        if (external.length > 0) addElement(r, SERVICE_NODEPORTS, key, `goto ${names.external}`);
+        else addElement(r, NO_ENDPOINT_NODEPORTS, key, noExternal);
+      }
+    }
+  }
+  return r;
+}
+
+/** The table's fixed skeleton: maps, hooks, the masquerade and reject chains. */
+export function baseScript(node: NodeInfo): string {
+  const ips = node.nodeIPs.filter(isIPv4);
+  return [
+    `table ${T} {`,
+    `  map ${SERVICE_IPS} { type ipv4_addr . inet_proto . inet_service : verdict ; }`,
+    `  map ${SERVICE_NODEPORTS} { type inet_proto . inet_service : verdict ; }`,
+    `  map ${NO_ENDPOINT_SERVICES} { type ipv4_addr . inet_proto . inet_service : verdict ; }`,
+    `  map ${NO_ENDPOINT_NODEPORTS} { type inet_proto . inet_service : verdict ; }`,
+    `  set ${NODEPORT_IPS} { type ipv4_addr ; ${ips.length ? `elements = { ${ips.join(' , ')} }` : ''} }`,
+    // Filter before DNAT (dstnat is -100): a service without endpoints is refused right away.
+    `  chain filter-input { type filter hook input priority -110 ; policy accept ; ct state new jump nodeport-endpoints-check ; ct state new jump service-endpoints-check ; }`,
+    `  chain filter-forward { type filter hook forward priority -110 ; policy accept ; ct state new jump service-endpoints-check ; }`,
+    `  chain filter-output { type filter hook output priority -110 ; policy accept ; ct state new jump service-endpoints-check ; ct state new jump nodeport-endpoints-check ; }`,
+    `  chain service-endpoints-check { ip daddr . meta l4proto . th dport vmap @${NO_ENDPOINT_SERVICES} ; }`,
+    `  chain nodeport-endpoints-check { ip daddr @${NODEPORT_IPS} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS} ; }`,
+    `  chain reject-chain { reject ; }`,
+    `  chain nat-prerouting { type nat hook prerouting priority dstnat ; policy accept ; jump services ; }`,
+    `  chain nat-output { type nat hook output priority -100 ; policy accept ; jump services ; }`,
+    `  chain nat-postrouting { type nat hook postrouting priority srcnat ; policy accept ; jump masquerading ; }`,
+    `  chain mark-for-masquerade { meta mark set meta mark | ${MASQ_MARK} ; }`,
+    `  chain masquerading { meta mark & ${MASQ_MARK} == 0 return ; meta mark set meta mark ^ ${MASQ_MARK} ; masquerade fully-random ; }`,
+    `  chain services { ip daddr . meta l4proto . th dport vmap @${SERVICE_IPS} ; ip daddr @${NODEPORT_IPS} meta l4proto . th dport vmap @${SERVICE_NODEPORTS} ; }`,
+    `}`,
+  ].join('\n') + '\n';
+}
+
+function sameRules(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** What turns one Service's old rules into its new ones (either may be absent). */
+export function diffRules(old: ServiceRules | undefined, cur: ServiceRules | undefined): RuleDiff {
+  const d: RuleDiff = { addChains: [], flushChains: [], writeRules: [], addSets: [], delElements: [], addElements: [], delChains: [], delSets: [] };
+  const oc = old?.chains ?? new Map<string, string[]>();
+  const nc = cur?.chains ?? new Map<string, string[]>();
+  for (const [name, rules] of nc) {
+    const prev = oc.get(name);
+    if (!prev) { d.addChains.push(name); d.writeRules.push([name, rules]); }
+    else if (!sameRules(prev, rules)) { d.flushChains.push(name); d.writeRules.push([name, rules]); }
+  }
+  for (const name of oc.keys()) if (!nc.has(name)) d.delChains.push(name);
+  const os = old?.sets ?? new Map<string, string>();
+  const ns = cur?.sets ?? new Map<string, string>();
+  for (const [name, decl] of ns) {
+    const prev = os.get(name);
+    if (prev === undefined) d.addSets.push([name, decl]);
+    // A changed timeout needs a new set: delete and re-add (members are forgotten, as upstream).
+    else if (prev !== decl) { d.delSets.push(name); d.addSets.push([name, decl]); }
+  }
+  for (const name of os.keys()) if (!ns.has(name)) d.delSets.push(name);
+  // Chains that use a recreated set must let go of it before it is deleted: rewrite them too.
+  const recreated = d.addSets.filter(([n]) => d.delSets.includes(n)).map(([n]) => `@${n} `);
+  if (recreated.length) {
+    const writing = new Set(d.writeRules.map(([c]) => c));
+    for (const [name, rules] of nc) {
+      if (writing.has(name) || !oc.has(name) || !rules.some((r) => recreated.some((s) => r.includes(s)))) continue;
+      d.flushChains.push(name);
+      d.writeRules.push([name, rules]);
+    }
+  }
+  const oe = old?.elements ?? new Map<string, Map<string, string>>();
+  const ne = cur?.elements ?? new Map<string, Map<string, string>>();
+  for (const [map, els] of ne) {
+    const prev = oe.get(map);
+    for (const [key, verdict] of els) {
+      const p = prev?.get(key);
+      if (p === verdict) continue;
+      if (p !== undefined) d.delElements.push([map, key]);
+      d.addElements.push([map, key, verdict]);
+    }
+  }
+  for (const [map, els] of oe) {
+    const next = ne.get(map);
+    for (const key of els.keys()) if (!next?.has(key)) d.delElements.push([map, key]);
+  }
+  return d;
+}
+
+export function isEmptyDiff(d: RuleDiff): boolean {
+  return !d.addChains.length && !d.flushChains.length && !d.writeRules.length && !d.addSets.length
+    && !d.delElements.length && !d.addElements.length && !d.delChains.length && !d.delSets.length;
+}
+
+/**
+ * One nft transaction applying every diff, ordered so that each command's references exist:
+ * new chains and sets first, then rules, then map elements, and stale chains (flushed first,
+ * since the kernel refuses to delete a chain still holding rules) and sets last.
+ */
+export function renderDiffs(diffs: RuleDiff[]): string {
+  const out: string[] = [];
+  // A set whose declaration changed is deleted in the last phase and re-added in the first;
+  // defer its re-add so the two don't collide.
+  const recreated = new Set<string>();
+  for (const d of diffs) for (const [n] of d.addSets) if (d.delSets.includes(n)) recreated.add(n);
+  for (const d of diffs) for (const c of d.addChains) out.push(`add chain ${T} ${c}`);
+  for (const d of diffs) for (const [n, decl] of d.addSets) if (!recreated.has(n)) out.push(`add set ${T} ${n} { ${decl} }`);
+  for (const d of diffs) for (const c of d.flushChains) out.push(`flush chain ${T} ${c}`);
+  // Rules referencing a recreated set must wait for it: flush those chains' rules in and write later.
+  const late: string[] = [];
+  for (const d of diffs) for (const [c, rules] of d.writeRules) {
+    for (const rule of rules) {
+      const line = `add rule ${T} ${c} ${rule}`;
+      if (recreated.size && [...recreated].some((s) => rule.includes(`@${s} `))) late.push(line);
+      else out.push(line);
+    }
+  }
+  for (const d of diffs) for (const [m, k] of d.delElements) out.push(`delete element ${T} ${m} { ${k} }`);
+  for (const d of diffs) for (const [m, k, v] of d.addElements) out.push(`add element ${T} ${m} { ${k} : ${v} }`);
+  for (const d of diffs) for (const c of d.delChains) out.push(`flush chain ${T} ${c}`);
+  for (const d of diffs) for (const c of d.delChains) out.push(`delete chain ${T} ${c}`);
+  for (const d of diffs) for (const s of d.delSets) out.push(`delete set ${T} ${s}`);
+  for (const d of diffs) for (const [n, decl] of d.addSets) if (recreated.has(n)) out.push(`add set ${T} ${n} { ${decl} }`);
+  out.push(...late);
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+/** The whole table from scratch, atomically replacing whatever of ours was there. */
+export function fullScript(node: NodeInfo, all: Iterable<ServiceRules>): string {
+  // `add` then `delete` makes the delete safe when the table does not exist yet; the kernel
+  // applies the file as one transaction, so traffic never sees a half-built table.
+  const head = `add table ${T}\ndelete table ${T}\n` + baseScript(node);
+  return head + renderDiffs([...all].map((r) => diffRules(undefined, r)));
+}
+
+/** Deletes our table and nothing else. */
+export function cleanupScript(): string {
+  return `add table ${T}\ndelete table ${T}\n`;
+}
