@@ -14,6 +14,8 @@ export interface ServerFlags {
   writeUserKubeconfig: boolean;
   readyTimeoutMs: number;
   reset: boolean;
+  /** Parent of the pods' cgroups; one per kubelet on a machine. */
+  cgroupRoot: string;
 }
 
 export const SERVER_USAGE = `usage: k8ts server [flags]
@@ -29,6 +31,7 @@ flags:
   --pod-cidr CIDR         (default 10.244.0.0/24)
   --cluster-cidr CIDR     (default 10.244.0.0/16)
   --service-cidr CIDR     (default 10.96.0.0/12)
+  --cgroup-root PATH      (default /k8ts) parent of the pods' cgroups
   --disable-agent         control plane only: no kubelet, no containerd
   --no-user-kubeconfig    do not write ~/.kube/config
   --reset                 remove every pod and all state of a previous run, then exit
@@ -38,7 +41,7 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
   const f: ServerFlags = {
     dataDir: '/var/lib/k8ts', bindAddress: '127.0.0.1', port: 6443, nodeName: host.toLowerCase(),
     podCIDR: '10.244.0.0/24', clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12',
-    kubelet: true, writeUserKubeconfig: true, readyTimeoutMs: 60_000, reset: false,
+    kubelet: true, writeUserKubeconfig: true, readyTimeoutMs: 60_000, reset: false, cgroupRoot: '/k8ts',
   };
   for (let i = 0; i < args.length; i++) {
     let a = args[i]!;
@@ -64,6 +67,7 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
       case '--pod-cidr': f.podCIDR = val(); break;
       case '--cluster-cidr': f.clusterCIDR = val(); break;
       case '--service-cidr': f.serviceCIDR = val(); break;
+      case '--cgroup-root': f.cgroupRoot = val(); break;
       case '--disable-agent': f.kubelet = false; break;
       case '--no-user-kubeconfig': f.writeUserKubeconfig = false; break;
       case '--reset': f.reset = true; break;

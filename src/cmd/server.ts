@@ -44,8 +44,8 @@ export async function resetState(flags: ServerFlags): Promise<void> {
     const cd = await startContainerd({ dir: cdir, podCIDR: flags.podCIDR, log: (m, f) => logLine(m, f) });
     await destroyNode(cd, { removeDir: true, log: (m, f) => logLine(m, f) });
   }
-  // The pods' cgroup parent (/k8ts): runc never removes parents.
-  await removeCgroup('/k8ts').catch((err) => logLine('cgroup removal failed', { err: String(err) }));
+  // The pods' cgroup parent: runc never removes parents.
+  await removeCgroup(flags.cgroupRoot).catch((err) => logLine('cgroup removal failed', { err: String(err) }));
   rmSync(flags.dataDir, { recursive: true, force: true });
   logLine('state removed', { dataDir: flags.dataDir });
 }
@@ -107,6 +107,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
           runtime?.close();
           // Pods outlive containerd: remove them (and the CNI bridge) so the machine is left clean.
           await destroyNode(cd, { log: (m, f) => logLine(m, f) }).catch((err) => logLine('node cleanup failed', { err: String(err) }));
+          await removeCgroup(flags.cgroupRoot).catch((err) => logLine('cgroup removal failed', { err: String(err) }));
         },
       });
       // The demo images (busybox, pause) are built once from Debian's static busybox and cached.
@@ -118,7 +119,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       const kubeletClient = client('kubelet');
       const kubelet = await startKubelet({
         client: kubeletClient, nodeName: flags.nodeName, runtime, rootDir: join(flags.dataDir, 'kubelet'),
-        podCIDR: flags.podCIDR, staticPodDir: join(flags.dataDir, 'manifests'),
+        podCIDR: flags.podCIDR, staticPodDir: join(flags.dataDir, 'manifests'), cgroupRoot: flags.cgroupRoot,
       });
       started.push({ name: 'kubelet', stop: async () => { await kubelet.stop(); kubeletClient.close(); } });
       await waitNodeReady(cmClient, flags.nodeName, flags.readyTimeoutMs);

@@ -25,7 +25,7 @@ const logs: string[] = [];
 async function start(): Promise<Kubelet> {
   kubelet = await startKubelet({
     client: cluster.client(), nodeName: 'real-1', runtime: node.runtime, rootDir: root, nodeIP: '127.0.0.1', podCIDR: node.podCIDR,
-    machine: fixedMachine(), plegPeriodMs: 200, resyncPeriodMs: 3000, log: (m, f) => logs.push(JSON.stringify({ m, ...f })),
+    machine: fixedMachine(), cgroupRoot: node.cgroupRoot, plegPeriodMs: 200, resyncPeriodMs: 3000, log: (m, f) => logs.push(JSON.stringify({ m, ...f })),
   });
   return kubelet;
 }
@@ -64,7 +64,7 @@ after(async () => {
     await kubelet?.stop();
   } finally {
     await node?.destroy();
-    for (const uid of uids) await removeCgroup(`/k8ts/pod${uid}`).catch(() => undefined);
+    for (const uid of uids) await removeCgroup(`${node.cgroupRoot}/pod${uid}`).catch(() => undefined);
     await cluster?.close();
     rmSync(root, { recursive: true, force: true });
   }
@@ -121,8 +121,8 @@ test('deletion stops the containers within the grace period, confirms, and clean
   while ((await node.runtime.listPodSandbox(sel)).length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(await node.runtime.listPodSandbox(sel), []);
   assert.deepEqual(await node.runtime.listContainers(sel), []);
-  while ((await listCgroups(`/k8ts/pod${created.metadata.uid}`)).length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-  assert.deepEqual(await listCgroups(`/k8ts/pod${created.metadata.uid}`), [], 'pod cgroup parent removed');
+  while ((await listCgroups(`${node.cgroupRoot}/pod${created.metadata.uid}`)).length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(await listCgroups(`${node.cgroupRoot}/pod${created.metadata.uid}`), [], 'pod cgroup parent removed');
 });
 
 test('a restarted kubelet adopts the running containers', { timeout: 60_000 }, async () => {
