@@ -23,6 +23,8 @@ export interface NodeAgentOptions {
   clock: Clock;
   log: KubeletLog;
   podCIDR?: string;
+  /** Port of the kubelet's logs/exec server, published in status.daemonEndpoints. */
+  kubeletPort?: number;
   statusPeriodMs?: number;
   leasePeriodMs?: number;
 }
@@ -44,7 +46,7 @@ export class NodeAgent {
   }
 
   private facts(): NodeFacts {
-    return { nodeName: this.o.nodeName, nodeIP: this.o.nodeIP, machine: this.o.machine, runtimeVersion: this.runtimeVersion, podCIDR: this.o.podCIDR };
+    return { nodeName: this.o.nodeName, nodeIP: this.o.nodeIP, machine: this.o.machine, runtimeVersion: this.runtimeVersion, podCIDR: this.o.podCIDR, kubeletPort: this.o.kubeletPort };
   }
 
   async register(): Promise<Node> {

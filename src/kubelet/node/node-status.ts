@@ -17,6 +17,8 @@ export interface NodeFacts {
   runtimeVersion: string;
   podCIDR?: string;
   labels?: Record<string, string>;
+  /** Port of the kubelet's logs/exec server (status.daemonEndpoints); default 10250. */
+  kubeletPort?: number;
 }
 
 export function capacityOf(m: MachineInfo): Record<string, string> {
@@ -102,7 +104,7 @@ export function nodeStatus(f: NodeFacts, images: Image[], p: Pressure, r: ReadyS
     allocatable: allocatableOf(m),
     conditions: conds,
     addresses: [{ type: 'InternalIP', address: f.nodeIP }, { type: 'Hostname', address: m.hostname || f.nodeName }],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: f.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: m.machineID, systemUUID: m.systemUUID, bootID: m.bootID,
       kernelVersion: m.kernelVersion, osImage: m.osImage, containerRuntimeVersion: f.runtimeVersion,
