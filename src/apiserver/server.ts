@@ -32,6 +32,7 @@ import { createServiceHooks, createServiceAllocators, rebuild, type ServiceAlloc
 import { ensureKubernetesService } from './bootstrap/kubernetes-service.js';
 import { ensureSystemPriorityClasses } from './bootstrap/priority-classes.js';
 import { createPodAdmissionHooks } from './admission/pod-admission.js';
+import { handlePodLog, handlePodUpgrade } from './rest/pod-streams.js';
 import type { KubeObject } from '../api/resource.js';
 
 export interface ApiServerOptions {
@@ -163,6 +164,12 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     void handle(ctx, routes, req, res, metrics);
+  });
+  // Upgrade requests (pods/exec over SPDY or WebSocket) are spliced to the pod's kubelet.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    void handlePodUpgrade(ctx, req, socket, head).then((handled) => {
+      if (!handled && !socket.destroyed) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
   });
   server.on('clientError', (_err, socket: Socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -364,6 +371,14 @@ async function dispatch(rc: RequestContext, route: Route, method: string): Promi
     if (method !== 'POST') throw errors.methodNotAllowed();
     await handleBinding(rc, rc.name);
     return;
+  }
+  if (sub === 'log' && r === rc.ctx.pods) {
+    if (method !== 'GET') throw errors.methodNotAllowed();
+    await handlePodLog(rc);
+    return;
+  }
+  if ((sub === 'exec' || sub === 'attach') && r === rc.ctx.pods) {
+    throw errors.badRequest('Upgrade request required');
   }
   if (sub === 'finalize' && def.group === '' && def.plural === 'namespaces') {
     if (method !== 'PUT') throw errors.methodNotAllowed();

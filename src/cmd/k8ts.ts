@@ -12,6 +12,7 @@ const commands: Record<string, string> = {
   kubelet: 'runs the pods bound to this node through containerd',
   'hollow-nodes': 'N simulated nodes in one process (for scale tests)',
   proxy: 'the service proxy: programs nftables so every Service is reachable on this node',
+  dns: 'cluster DNS: answers <service>.<namespace>.svc.cluster.local from the API',
   images: 'image tools: import archives into the node runtime',
 };
 type CommandModule = { main(args: string[]): Promise<void> };

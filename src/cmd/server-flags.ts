@@ -16,6 +16,8 @@ export interface ServerFlags {
   reset: boolean;
   /** Parent of the pods' cgroups; one per kubelet on a machine. */
   cgroupRoot: string;
+  /** Port of the kubelet's logs/exec server (undefined: 10250, or a free port when --port is 0). */
+  kubeletPort?: number;
 }
 
 export const SERVER_USAGE = `usage: k8ts server [flags]
@@ -32,6 +34,7 @@ flags:
   --cluster-cidr CIDR     (default 10.244.0.0/16)
   --service-cidr CIDR     (default 10.96.0.0/12)
   --cgroup-root PATH      (default /k8ts) parent of the pods' cgroups
+  --kubelet-port N        (default 10250, or a free port when --port is 0) kubelet logs/exec server
   --disable-agent         control plane only: no kubelet, no containerd
   --no-user-kubeconfig    do not write ~/.kube/config
   --reset                 remove every pod and all state of a previous run, then exit
@@ -68,6 +71,12 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
       case '--cluster-cidr': f.clusterCIDR = val(); break;
       case '--service-cidr': f.serviceCIDR = val(); break;
       case '--cgroup-root': f.cgroupRoot = val(); break;
+      case '--kubelet-port': {
+        const n = Number(val());
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid --kubelet-port: ${n}`);
+        f.kubeletPort = n;
+        break;
+      }
       case '--disable-agent': f.kubelet = false; break;
       case '--no-user-kubeconfig': f.writeUserKubeconfig = false; break;
       case '--reset': f.reset = true; break;

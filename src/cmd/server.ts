@@ -120,6 +120,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       const kubelet = await startKubelet({
         client: kubeletClient, nodeName: flags.nodeName, runtime, rootDir: join(flags.dataDir, 'kubelet'),
         podCIDR: flags.podCIDR, staticPodDir: join(flags.dataDir, 'manifests'), cgroupRoot: flags.cgroupRoot,
+        serverPort: flags.kubeletPort ?? (flags.port === 0 ? 0 : 10250),
       });
       started.push({ name: 'kubelet', stop: async () => { await kubelet.stop(); kubeletClient.close(); } });
       await waitNodeReady(cmClient, flags.nodeName, flags.readyTimeoutMs);

@@ -28,6 +28,7 @@ import { VolumeManager, type Mounter } from './volumes/manager.js';
 import { adoptOrRemove } from './gc/adopt.js';
 import { podUidsWithCgroups } from './gc/cgroups.js';
 import { StaticPodSource } from './static/static-pods.js';
+import { startKubeletServer, podFinder, type KubeletServer } from './server/server.js';
 
 export type { MachineInfo, MachineSample, KubeletLog } from './types.js';
 
@@ -56,6 +57,10 @@ export interface KubeletOptions {
   mounter?: Mounter;
   /** Parent cgroup of this kubelet's pods (default /k8ts); give each kubelet on one machine its own. */
   cgroupRoot?: string;
+  /** Port of the logs/exec server (default 10250; 0: a free port). */
+  serverPort?: number;
+  /** Address the logs/exec server binds (default: the node IP). */
+  serverAddress?: string;
 }
 
 export interface Kubelet {
@@ -63,6 +68,8 @@ export interface Kubelet {
   nodeIP: string;
   /** The pod manager (for tests and the logs server: which pods run here). */
   pods: PodManager;
+  /** The port of the logs/exec server (published in the Node's daemonEndpoints). */
+  serverPort: number;
   stop(): Promise<void>;
 }
 
@@ -121,8 +128,12 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     removeCgroup: async (p) => { await removeCgroup(p); }, cgroupRoot,
     statusTarget: (pod: Pod) => (statics?.isStatic(pod.metadata.uid ?? '') ? statics.mirrorOf(pod.metadata.uid ?? '') ?? null : undefined),
   });
+  const server: KubeletServer = await startKubeletServer({
+    runtime, logRoot, log, port: opts.serverPort ?? 10250, host: opts.serverAddress ?? nodeIP,
+    findPod: (ns, name) => (manager ? podFinder(manager)(ns, name) : undefined),
+  });
   manager = new PodManager({ client, nodeName, runtime, syncer, clock, log, plegPeriodMs: opts.plegPeriodMs, resyncPeriodMs: opts.resyncPeriodMs });
-  const agent = new NodeAgent({ client, nodeName, nodeIP, runtime, machine, clock, log, podCIDR: opts.podCIDR, statusPeriodMs: opts.statusPeriodMs, leasePeriodMs: opts.leasePeriodMs });
+  const agent = new NodeAgent({ client, nodeName, nodeIP, runtime, machine, clock, log, podCIDR: opts.podCIDR, kubeletPort: server.port, statusPeriodMs: opts.statusPeriodMs, leasePeriodMs: opts.leasePeriodMs });
 
   const pods = manager;
   let stopped: Promise<void> | null = null;
@@ -133,6 +144,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       await agent.stop();
       await probes.stop();
       await recorder.shutdown();
+      await server.close();
     })();
     return stopped;
   };
@@ -155,5 +167,5 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   }
   opts.signal?.addEventListener('abort', () => { void stop(); }, { once: true });
   log('kubelet started', { node: nodeName, nodeIP, runtime: `${version.runtimeName}://${version.runtimeVersion}` });
-  return { nodeName, nodeIP, pods, stop };
+  return { nodeName, nodeIP, pods, serverPort: server.port, stop };
 }

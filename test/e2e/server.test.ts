@@ -2,6 +2,8 @@
 // its own containerd, and the real kubectl drives it: an RC of busybox web servers reaches Running
 // with pod IPs that answer HTTP from the host; a container killed from outside is restarted; a
 // deleted pod is replaced; deleting everything and stopping the server leaves nothing behind.
+// The server runs in a network namespace of its own (its bridge, routes and NAT rules stay there);
+// kubectl and curl reach it by entering that namespace.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -9,7 +11,6 @@ import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import http from 'node:http';
 import { mountsUnder } from '../../src/kubelet/runtime/containerd.js';
 
 const run = promisify(execFile);
@@ -23,11 +24,14 @@ let kubeconfig = '';
 let stderr = '';
 // Own cgroup parent: kubelets of other tests running now garbage-collect theirs, not ours.
 const CGROUP_ROOT = `/k8ts-e2e-${process.pid}`;
+const NETNS = `k8ts-e2e-${process.pid}`;
+const inNetns = (cmd: string, args: string[]) => ['nsenter', [`--net=/run/netns/${NETNS}`, '--', cmd, ...args]] as const;
 
 interface PodView { metadata: { name: string; uid: string }; status: { phase?: string; podIP?: string; containerStatuses?: { restartCount: number; containerID?: string; ready: boolean }[] } }
 
 async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'kcache'), ...args], { timeout: 90_000, env: { ...process.env, HOME: dir } });
+  const [cmd, argv] = inNetns('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'kcache'), ...args]);
+  const { stdout } = await run(cmd, argv, { timeout: 90_000, env: { ...process.env, HOME: dir } });
   return stdout;
 }
 
@@ -51,16 +55,10 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
   }
 }
 
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
+/** HTTP from the server's host (its network namespace) to a pod. */
+async function httpGet(url: string): Promise<string> {
+  const [cmd, argv] = inNetns('curl', ['-sS', '--max-time', '3', url]);
+  return (await run(cmd, argv, { timeout: 10_000 })).stdout;
 }
 
 const running = (ps: PodView[]) => ps.filter((p) => p.status.phase === 'Running' && p.status.podIP && p.status.containerStatuses?.every((c) => c.ready));
@@ -77,8 +75,12 @@ async function stopServer(): Promise<void> {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'k8ts-server-e2e-'));
-  server = spawn(process.execPath, [K8TS, 'server', '--data-dir', join(dir, 'data'), '--port', '0', '--node-name', 'e2e-node',
-    '--pod-cidr', '10.250.7.0/24', '--cgroup-root', CGROUP_ROOT, '--no-user-kubeconfig'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await run('ip', ['netns', 'add', NETNS]);
+  await run('ip', ['netns', 'exec', NETNS, 'ip', 'link', 'set', 'lo', 'up']);
+  // nsenter, not `ip netns exec`: the latter remounts /sys and hides the cgroup tree from runc.
+  const [cmd, argv] = inNetns(process.execPath, [K8TS, 'server', '--data-dir', join(dir, 'data'), '--port', '0', '--node-name', 'e2e-node',
+    '--pod-cidr', '10.250.7.0/24', '--cgroup-root', CGROUP_ROOT, '--no-user-kubeconfig']);
+  server = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   server.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
   let stdout = '';
   await new Promise<void>((resolve, reject) => {
@@ -97,8 +99,10 @@ after(async () => {
   await stopServer().catch(() => undefined);
   // Whatever a failed run left: the server's own reset removes its pods and state.
   if (existsSync(join(dir, 'data'))) {
-    await run(process.execPath, [K8TS, 'server', '--reset', '--data-dir', join(dir, 'data'), '--cgroup-root', CGROUP_ROOT], { timeout: 60_000 }).catch(() => undefined);
+    const [cmd, argv] = inNetns(process.execPath, [K8TS, 'server', '--reset', '--data-dir', join(dir, 'data'), '--cgroup-root', CGROUP_ROOT]);
+    await run(cmd, argv, { timeout: 60_000 }).catch(() => undefined);
   }
+  await run('ip', ['netns', 'del', NETNS]).catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 });
 
