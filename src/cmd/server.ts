@@ -16,6 +16,7 @@ import { removeCgroup } from '../kubelet/runtime/cgroups.js';
 import { connectCri } from '../kubelet/runtime/cri-client.js';
 import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
 import { startKubelet } from '../kubelet/index.js';
+import { startProxy } from '../proxy/index.js';
 import { kubeconfig } from './apiserver.js';
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from './server-flags.js';
 import type { ContainerRuntime } from '../kubelet/runtime/types.js';
@@ -125,6 +126,11 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       started.push({ name: 'kubelet', stop: async () => { await kubelet.stop(); kubeletClient.close(); } });
       await waitNodeReady(cmClient, flags.nodeName, flags.readyTimeoutMs);
       readyAfterMs = Math.round(performance.now() - t0);
+      // The service proxy: every Service reachable from this machine and its pods. Its table goes
+      // with it on stop, so a stopped server leaves no rules behind.
+      const proxyClient = client('proxy');
+      const proxy = await startProxy({ client: proxyClient, nodeName: flags.nodeName, log: (m, f) => logLine(m, f) });
+      started.push({ name: 'proxy', stop: async () => { await proxy.cleanup(); proxyClient.close(); } });
     }
     logLine('cluster up', { url, kubeconfig: kubeconfigPath, userKubeconfig: userKc, readyAfterMs });
     return { url, kubeconfigPath, readyAfterMs, stop: stopAll };

@@ -76,7 +76,13 @@ async function stopServer(): Promise<void> {
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'k8ts-server-e2e-'));
   await run('ip', ['netns', 'add', NETNS]);
-  await run('ip', ['netns', 'exec', NETNS, 'ip', 'link', 'set', 'lo', 'up']);
+  // A host has an uplink with a default route; without one the kernel refuses to route to a
+  // ClusterIP before the proxy's DNAT sees the packet. A veth pair inside the namespace stands in.
+  for (const step of [['link', 'set', 'lo', 'up'], ['link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'up1'],
+    ['addr', 'add', '192.0.2.10/24', 'dev', 'up0'], ['link', 'set', 'up0', 'up'], ['link', 'set', 'up1', 'up'],
+    ['route', 'add', 'default', 'via', '192.0.2.1', 'dev', 'up0']]) {
+    await run('ip', ['netns', 'exec', NETNS, 'ip', ...step]);
+  }
   // nsenter, not `ip netns exec`: the latter remounts /sys and hides the cgroup tree from runc.
   const [cmd, argv] = inNetns(process.execPath, [K8TS, 'server', '--data-dir', join(dir, 'data'), '--port', '0', '--node-name', 'e2e-node',
     '--pod-cidr', '10.250.7.0/24', '--cgroup-root', CGROUP_ROOT, '--no-user-kubeconfig']);
@@ -115,6 +121,14 @@ test('kubectl apply starts real containers that answer HTTP from the host', asyn
   }
   const ep = JSON.parse(await kubectl('get', 'endpoints', 'web', '-o', 'json')) as { subsets?: { addresses?: unknown[] }[] };
   assert.equal(ep.subsets?.[0]?.addresses?.length, 3);
+  // Through the service proxy: the ClusterIP load-balances over all three pods.
+  const svc = JSON.parse(await kubectl('get', 'service', 'web', '-o', 'json')) as { spec: { clusterIP: string } };
+  const answers = await until('every pod to answer on the ClusterIP', 30_000, async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) seen.add((await httpGet(`http://${svc.spec.clusterIP}:80/`)).trim());
+    return seen.size === 3 && seen;
+  });
+  assert.deepEqual([...answers].sort(), ps.map((p) => `hello from ${p.metadata.name}`).sort());
 });
 
 test('a container killed from outside is restarted and counted', async () => {
@@ -161,4 +175,6 @@ test('deleting everything, then stopping the server, leaves no containers, cgrou
     assert.equal(stdout.trim(), '', `pod cgroups left under ${parent}`);
   }
   assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(join(dir, 'data')));
+  const [cmd, argv] = inNetns('nft', ['list', 'tables']);
+  assert.doesNotMatch((await run(cmd, argv)).stdout, /k8ts-proxy/, 'the proxy table outlived the server');
 });

@@ -24,7 +24,7 @@ const logs: string[] = [];
 
 async function start(): Promise<Kubelet> {
   kubelet = await startKubelet({
-    client: cluster.client(), nodeName: 'real-1', runtime: node.runtime, rootDir: root, nodeIP: '127.0.0.1', podCIDR: node.podCIDR,
+    client: cluster.client(), nodeName: 'real-1', runtime: node.runtime, rootDir: root, nodeIP: '127.0.0.1', podCIDR: node.podCIDR, serverPort: 0,
     machine: fixedMachine(), cgroupRoot: node.cgroupRoot, plegPeriodMs: 200, resyncPeriodMs: 3000, log: (m, f) => logs.push(JSON.stringify({ m, ...f })),
   });
   return kubelet;

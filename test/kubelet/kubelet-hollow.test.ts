@@ -36,7 +36,7 @@ async function withEnv(fn: (e: Env) => Promise<void>): Promise<void> {
     cluster, runtime, root, kubelets, healthy, execs,
     async start(extra = {}) {
       const k = await startKubelet({ ...extra,
-        client: cluster.client(), nodeName: 'node-1', runtime, rootDir: root, nodeIP: '192.168.50.2', podCIDR: '10.244.1.0/24',
+        client: cluster.client(), nodeName: 'node-1', runtime, rootDir: root, nodeIP: '192.168.50.2', podCIDR: '10.244.1.0/24', serverPort: 0, serverAddress: '127.0.0.1',
         machine: fixedMachine(), plegPeriodMs: 100, cgroupRoot: `/k8ts-hollow-test-${process.pid}`, resyncPeriodMs: 2000, log: (m, f) => logs.push(JSON.stringify({ m, ...f })),
       });
       kubelets.push(k);
