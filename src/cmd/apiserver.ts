@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Store } from '../storage/types.js';
 import { createApiServer, type ApiServerOptions } from '../apiserver/server.js';
+import { flagArgs } from './flags.js';
 
 export interface ApiserverFlags {
   store: string;
@@ -23,17 +24,7 @@ flags:
 
 export function parseFlags(args: string[]): ApiserverFlags {
   const f: ApiserverFlags = { store: '', bindAddress: '127.0.0.1', port: 6443, dataDir: '/var/lib/k8ts/server' };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
-    const val = () => {
-      if (v !== undefined) return v;
-      const next = args[++i];
-      if (next === undefined) throw new Error(`flag ${a} needs a value`);
-      return next;
-    };
+  for (const { name: a, inline: v, value: val } of flagArgs(args)) {
     switch (a) {
       case '--store': f.store = val(); break;
       case '--bind-address': f.bindAddress = val(); break;

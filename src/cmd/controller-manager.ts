@@ -6,6 +6,7 @@ import type { ControllerOptions } from '../controllers/context.js';
 import { defaultLog, startControllerManager, type ControllerManagerOptions } from '../controllers/manager.js';
 import { CONTROLLERS } from '../controllers/registry.js';
 import { parseDuration } from './duration.js';
+import { flagArgs } from './flags.js';
 
 export interface ControllerManagerFlags {
   kubeconfig: string;
@@ -55,17 +56,7 @@ export function parseFlags(args: string[], env: NodeJS.ProcessEnv = process.env)
     controllers: ['*'], leaderElect: true,
     leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, options: {},
   };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
-    const val = () => {
-      if (v !== undefined) return v;
-      const next = args[++i];
-      if (next === undefined) throw new Error(`flag ${a} needs a value`);
-      return next;
-    };
+  for (const { name: a, inline: v, value: val } of flagArgs(args)) {
     switch (a) {
       case '--kubeconfig': f.kubeconfig = val(); break;
       case '--master': f.master = val(); break;

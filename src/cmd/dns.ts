@@ -2,6 +2,7 @@
 // and EndpointSlices, forwarding other names upstream.
 import { RestClient } from '../client/rest.js';
 import { startDns } from '../dns/index.js';
+import { flagArgs } from './flags.js';
 
 export interface DnsFlags { kubeconfig: string; listen: string; port: number; clusterDomain: string; upstream?: string }
 
@@ -17,17 +18,7 @@ flags:
 
 export function parseFlags(args: string[]): DnsFlags {
   const f: DnsFlags = { kubeconfig: process.env.KUBECONFIG || '/var/lib/k8ts/server/admin.kubeconfig', listen: '0.0.0.0', port: 53, clusterDomain: 'cluster.local' };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
-    const value = () => {
-      if (v !== undefined) return v;
-      const n = args[++i];
-      if (n === undefined) throw new Error(`flag ${a} needs a value\n${USAGE}`);
-      return n;
-    };
+  for (const { name: a, inline: v, value: value } of flagArgs(args, USAGE)) {
     switch (a) {
       case '--kubeconfig': f.kubeconfig = value(); break;
       case '--listen': f.listen = value(); break;

@@ -3,6 +3,7 @@
 import { RestClient } from '../client/rest.js';
 import { startHollowNodes } from '../hollownode/index.js';
 import { parseDuration } from './duration.js';
+import { flagArgs } from './flags.js';
 
 export interface HollowNodesFlags {
   kubeconfig: string;
@@ -33,17 +34,7 @@ export function parseFlags(args: string[]): HollowNodesFlags {
     kubeconfig: process.env.KUBECONFIG || '/var/lib/k8ts/server/admin.kubeconfig',
     count: -1, namePrefix: 'hollow-node-', cpu: '8', memory: '32Gi', pods: 110, zones: [], leaseRenewMs: 10_000,
   };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
-    const value = () => {
-      if (v !== undefined) return v;
-      const n = args[++i];
-      if (n === undefined) throw new Error(`flag ${a} needs a value\n${USAGE}`);
-      return n;
-    };
+  for (const { name: a, inline: v, value: value } of flagArgs(args, USAGE)) {
     switch (a) {
       case '--kubeconfig': f.kubeconfig = value(); break;
       case '--count': f.count = Number(value()); break;

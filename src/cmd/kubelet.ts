@@ -3,6 +3,7 @@
 // that k8ts starts and configures itself (with image archives imported from --images-dir).
 import os from 'node:os';
 import { RestClient } from '../client/index.js';
+import { flagArgs } from './flags.js';
 
 export interface KubeletFlags {
   kubeconfig: string;
@@ -40,17 +41,7 @@ export function parseFlags(args: string[]): KubeletFlags {
     kubeconfig: '', nodeName: os.hostname().toLowerCase(), rootDir: '/var/lib/k8ts/kubelet', runtimeEndpoint: '',
     podCIDR: '10.244.0.0/24', clusterDNS: [], clusterDomain: 'cluster.local', containerdDir: '/var/lib/k8ts/containerd', imagesDir: '/var/lib/k8ts/images',
   };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
-    const val = () => {
-      if (v !== undefined) return v;
-      const next = args[++i];
-      if (next === undefined) throw new Error(`flag ${a} needs a value`);
-      return next;
-    };
+  for (const { name: a, inline: v, value: val } of flagArgs(args)) {
     switch (a) {
       case '--kubeconfig': f.kubeconfig = val(); break;
       case '--node-name': f.nodeName = val(); break;

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { RestClient } from '../client/rest.js';
 import { cleanupScript, nftRunner, startProxy } from '../proxy/index.js';
+import { flagArgs } from './flags.js';
 
 export interface ProxyFlags {
   kubeconfig: string;
@@ -24,17 +25,7 @@ flags:
 
 export function parseFlags(args: string[]): ProxyFlags {
   const f: ProxyFlags = { kubeconfig: process.env.KUBECONFIG || '/var/lib/k8ts/server/admin.kubeconfig', nodeName: hostname().toLowerCase(), cleanup: false, minSyncPeriodMs: 100 };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
-    const value = () => {
-      if (v !== undefined) return v;
-      const n = args[++i];
-      if (n === undefined) throw new Error(`flag ${a} needs a value\n${USAGE}`);
-      return n;
-    };
+  for (const { name: a, inline: v, value: value } of flagArgs(args, USAGE)) {
     switch (a) {
       case '--kubeconfig': f.kubeconfig = value(); break;
       case '--node-name': f.nodeName = value(); break;

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { RestClient } from '../client/rest.js';
 import { startScheduler } from '../scheduler/index.js';
+import { flagArgs } from './flags.js';
 
 export interface SchedulerFlags {
   kubeconfig: string;
@@ -24,17 +25,7 @@ flags:
 
 export function parseFlags(args: string[]): SchedulerFlags {
   const f: SchedulerFlags = { kubeconfig: process.env.KUBECONFIG || '/var/lib/k8ts/server/admin.kubeconfig', leaderElect: false, metricsPort: 10259, bindAddress: '127.0.0.1' };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
-    const value = () => {
-      if (v !== undefined) return v;
-      const n = args[++i];
-      if (n === undefined) throw new Error(`flag ${a} needs a value\n${USAGE}`);
-      return n;
-    };
+  for (const { name: a, inline: v, value: value } of flagArgs(args, USAGE)) {
     switch (a) {
       case '--kubeconfig': f.kubeconfig = value(); break;
       case '--config': f.config = value(); break;

@@ -1,4 +1,5 @@
 // Flags of `k8ts server`, parsed apart from starting anything so they can be tested alone.
+import { flagArgs } from './flags.js';
 export interface ServerFlags {
   dataDir: string;
   bindAddress: string;
@@ -46,17 +47,7 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
     podCIDR: '10.244.0.0/24', clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12',
     kubelet: true, writeUserKubeconfig: true, readyTimeoutMs: 60_000, reset: false, cgroupRoot: '/k8ts',
   };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i]!;
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
-    const val = (): string => {
-      if (v !== undefined) return v;
-      const next = args[++i];
-      if (next === undefined) throw new Error(`flag ${a} needs a value`);
-      return next;
-    };
+  for (const { name: a, inline: v, value: val } of flagArgs(args)) {
     switch (a) {
       case '--data-dir': f.dataDir = val(); break;
       case '--bind-address': f.bindAddress = val(); break;
