@@ -4,7 +4,8 @@
 // to every daemon pod. A pod already running stays unless a NoExecute taint evicts it.
 import type { Node } from '../../api/core/v1/nodes.js';
 import type { PodSpec } from '../../api/core/v1/pod-spec.js';
-import type { NodeSelector, NodeSelectorRequirement, Taint, Toleration } from '../../api/core/v1/common.js';
+import type { Taint, Toleration } from '../../api/core/v1/common.js';
+import { findUntoleratedTaint, specMatchesNode, toleratesTaint } from '../../api/core/v1/node-selection.js';
 
 export type { Node };
 
@@ -31,59 +32,8 @@ export function withDaemonTolerations(spec: PodSpec | undefined): Toleration[] {
   return out;
 }
 
-/** v1 Toleration.ToleratesTaint. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key !== taint.key && !(!t.key && t.operator === 'Exists')) return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Exists': return true;
-    case 'Equal': case '': return (t.value ?? '') === (taint.value ?? '');
-    default: return false;
-  }
-}
-
-export function untoleratedTaint(taints: Taint[], tolerations: Toleration[], effects: string[]): Taint | undefined {
-  return taints.find((taint) => effects.includes(taint.effect) && !tolerations.some((t) => tolerates(t, taint)));
-}
-
-function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  const vals = r.values ?? [];
-  switch (r.operator) {
-    case 'In': return value !== undefined && vals.includes(value);
-    case 'NotIn': return value === undefined || !vals.includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || vals.length !== 1) return false;
-      const a = Number.parseInt(value, 10);
-      const b = Number.parseInt(vals[0]!, 10);
-      if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
-      return r.operator === 'Gt' ? a > b : a < b;
-    }
-    default: return false;
-  }
-}
-
-/** A required NodeSelector: terms ORed, requirements within a term ANDed; an empty term matches nothing. */
-export function nodeSelectorMatches(sel: NodeSelector, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  return (sel.nodeSelectorTerms ?? []).some((term) => {
-    const exprs = term.matchExpressions ?? [];
-    const fields = term.matchFields ?? [];
-    if (exprs.length === 0 && fields.length === 0) return false;
-    return exprs.every((r) => requirementMatches(r, Object.prototype.hasOwnProperty.call(labels, r.key) ? labels[r.key] : undefined))
-      && fields.every((r) => r.key === 'metadata.name' && requirementMatches(r, node.metadata.name));
-  });
-}
-
-/** nodeSelector and required node affinity both hold (the scheduler's NodeAffinity filter). */
-export function fitsNodeAffinity(spec: PodSpec | undefined, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  return !required || nodeSelectorMatches(required, node);
-}
+/** v1 Toleration.ToleratesTaint (kept under this name for the controller's callers). */
+export const tolerates = toleratesTaint;
 
 export interface NodeVerdict {
   /** A daemon pod should be created here if missing. */
@@ -95,11 +45,11 @@ export interface NodeVerdict {
 export function nodeShouldRunDaemonPod(node: Node, spec: PodSpec | undefined): NodeVerdict {
   const no = { shouldRun: false, shouldContinueRunning: false };
   if (spec?.nodeName && spec.nodeName !== node.metadata.name) return no;
-  if (!fitsNodeAffinity(spec, node)) return no;
+  if (!specMatchesNode(spec, node)) return no;
   const taints = (node.spec?.taints ?? []) as Taint[];
   const tolerations = withDaemonTolerations(spec);
-  if (untoleratedTaint(taints, tolerations, ['NoSchedule', 'NoExecute'])) {
-    return { shouldRun: false, shouldContinueRunning: !untoleratedTaint(taints, tolerations, ['NoExecute']) };
+  if (findUntoleratedTaint(taints, tolerations, (e) => e === 'NoSchedule' || e === 'NoExecute')) {
+    return { shouldRun: false, shouldContinueRunning: !findUntoleratedTaint(taints, tolerations, (e) => e === 'NoExecute') };
   }
   return { shouldRun: true, shouldContinueRunning: true };
 }

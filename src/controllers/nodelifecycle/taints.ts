@@ -80,11 +80,4 @@ export function reconcileTaints(node: NodeLike, nowIso: string): Taint[] | undef
   return changed ? next : undefined;
 }
 
-export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.key && tol.key !== taint.key) return false;
-  const op = tol.operator ?? 'Equal';
-  if (op === 'Exists') return true;
-  if (op === 'Equal') return !tol.key ? false : (tol.value ?? '') === (taint.value ?? '');
-  return false;
-}
+export { toleratesTaint } from '../../api/core/v1/node-selection.js';
