@@ -1,74 +1,24 @@
 // `kubectl logs` and `kubectl exec` end to end: the real kubectl -> API server (pods/log, pods/exec)
 // -> kubelet server (/containerLogs, /exec) -> containerd (log files; exec streaming over SPDY).
-// The server runs in a network namespace of its own, as in server.test.ts.
+// The server runs in a network namespace of its own (server-process.ts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { startServerProcess, run, type ServerProcess } from './server-process.js';
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const K8TS = join(ROOT, 'dist', 'src', 'cmd', 'k8ts.js');
 const KUBECTL = '/usr/bin/kubectl';
 const SDK = '/usr/lib/google-cloud-sdk/bin';
 
+let sp: ServerProcess;
 let dir: string;
-let server: ChildProcess | null = null;
-let kubeconfig = '';
-let stderr = '';
-const CGROUP_ROOT = `/k8ts-logs-${process.pid}`;
-const NETNS = `k8ts-logs-${process.pid}`;
-const inNetns = (cmd: string, args: string[]) => ['nsenter', [`--net=/run/netns/${NETNS}`, '--', cmd, ...args]] as const;
 const followers = new Set<ChildProcess>();
-
-function kubectlArgs(args: string[]): string[] {
-  return ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'kcache'), ...args];
-}
-
-/** Runs kubectl; resolves with its output and exit code (a non-zero exit is not an error here). */
-async function kubectlRun(bin: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const [cmd, argv] = inNetns(bin, kubectlArgs(args));
-  try {
-    const { stdout, stderr: se } = await run(cmd, argv, { timeout: 60_000, env: { ...process.env, HOME: dir } });
-    return { stdout, stderr: se, code: 0 };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; code?: number | string };
-    if (typeof e.code !== 'number') throw err;
-    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code };
-  }
-}
-
-async function kubectl(...args: string[]): Promise<string> {
-  const r = await kubectlRun(KUBECTL, ...args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined | null | false>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) { last = err; }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}\nserver log tail:\n${stderr.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function stopServer(): Promise<void> {
-  const s = server;
-  if (!s || s.exitCode !== null) return;
-  const exited = new Promise((r) => s.once('exit', r));
-  s.kill('SIGINT');
-  const t = setTimeout(() => s.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(t);
-}
+const inNetns = (cmd: string, args: string[]) => sp.inNetns(cmd, args);
+const kubectlArgs = (args: string[]) => ['--kubeconfig', sp.kubeconfig, '--cache-dir', join(dir, 'kcache'), ...args];
+const kubectlRun = (bin: string, ...args: string[]) => sp.kubectlRun(bin, ...args);
+const kubectl = (...args: string[]) => sp.kubectl(...args);
+const until = <T>(what: string, ms: number, probe: () => Promise<T | undefined | null | false>) => sp.until(what, ms, probe);
 
 interface PodView { status: { phase?: string; containerStatuses?: { restartCount: number; containerID?: string; ready: boolean }[] } }
 const podView = async (name: string) => JSON.parse(await kubectl('get', 'pod', name, '-o', 'json')) as PodView;
@@ -84,23 +34,8 @@ const manifest = (name: string, extra: Record<string, unknown>, containers: { na
 });
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'k8ts-logs-e2e-'));
-  await run('ip', ['netns', 'add', NETNS]);
-  await run('ip', ['netns', 'exec', NETNS, 'ip', 'link', 'set', 'lo', 'up']);
-  const [cmd, argv] = inNetns(process.execPath, [K8TS, 'server', '--data-dir', join(dir, 'data'), '--port', '0', '--node-name', 'logs-node',
-    '--pod-cidr', '10.250.9.0/24', '--cgroup-root', CGROUP_ROOT, '--no-user-kubeconfig']);
-  server = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-  let stdout = '';
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`k8ts server not up within 120 s:\n${stderr.slice(-3000)}`)), 120_000);
-    server!.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      if (/kubeconfig: /.test(stdout)) { clearTimeout(t); resolve(); }
-    });
-    server!.once('exit', (code) => { clearTimeout(t); reject(new Error(`k8ts server exited ${code}:\n${stderr.slice(-3000)}`)); });
-  });
-  kubeconfig = join(dir, 'data', 'admin.kubeconfig');
+  sp = await startServerProcess({ name: 'logs', podCIDR: '10.250.9.0/24' });
+  dir = sp.dir;
   const file = join(dir, 'pods.json');
   writeFileSync(file, JSON.stringify({
     apiVersion: 'v1', kind: 'List', items: [
@@ -118,13 +53,7 @@ before(async () => {
 
 after(async () => {
   for (const f of followers) f.kill('SIGKILL');
-  await stopServer().catch(() => undefined);
-  if (existsSync(join(dir, 'data'))) {
-    const [cmd, argv] = inNetns(process.execPath, [K8TS, 'server', '--reset', '--data-dir', join(dir, 'data'), '--cgroup-root', CGROUP_ROOT]);
-    await run(cmd, argv, { timeout: 60_000 }).catch(() => undefined);
-  }
-  await run('ip', ['netns', 'del', NETNS]).catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
+  await sp?.close();
 });
 
 test('kubectl logs prints the container output in order', async () => {
