@@ -7,6 +7,7 @@ import type { Clock } from '../machinery/clock.js';
 import type { ResourceHooks } from './hooks.js';
 import type { WatchCache } from './watchcache/cache.js';
 import type { ProtobufDecoder } from './decode/index.js';
+import type { SecurityOptions, UserInfo, RequestAttributes } from './auth/types.js';
 
 export interface ServedResource {
   def: ResourceDef;
@@ -42,6 +43,8 @@ export interface ServerContext {
   /** Bytes a watcher may have queued before it is judged too slow and closed. */
   maxWatchBufferBytes: number;
   schemaFor(apiVersion: string, kind: string): TSchema | undefined;
+  /** Authentication, authorization, admission and audit (absent: everyone is system:admin). */
+  security?: SecurityOptions;
 }
 
 export interface RequestContext {
@@ -57,6 +60,10 @@ export interface RequestContext {
   /** Texts for `Warning: 299 - "..."` headers. */
   warnings: string[];
   body?: Buffer;
+  /** Who is asking (set by the authentication step; absent for the server's own writes). */
+  user?: UserInfo;
+  /** What authorization was asked about this request. */
+  attrs?: RequestAttributes;
 }
 
 export type Obj = KubeObject;

@@ -34,6 +34,10 @@ import { ensureSystemPriorityClasses } from './bootstrap/priority-classes.js';
 import { createPodAdmissionHooks } from './admission/pod-admission.js';
 import { handlePodLog, handlePodUpgrade } from './rest/pod-streams.js';
 import type { KubeObject } from '../api/resource.js';
+import { randomUUID } from 'node:crypto';
+import type { SecurityOptions, UserInfo, Decision, RequestAttributes } from './auth/types.js';
+import { authenticate, authorize } from './auth/pipeline.js';
+import { ApiError } from '../machinery/errors.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -59,6 +63,8 @@ export interface ApiServerOptions {
   serviceAllocation?: ServiceAllocatorOptions | false;
   /** Write the `kubernetes` Service and its Endpoints on listen (default true when Services are served). */
   kubernetesService?: boolean | { apiAddress?: string };
+  /** Authentication, authorization, admission and audit; absent: every request is system:admin. */
+  security?: SecurityOptions;
 }
 
 export interface ApiServer {
@@ -129,6 +135,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     random: opts.random ?? Math.random,
     maxWatchBufferBytes: opts.maxWatchBufferBytes ?? 16 * 1024 * 1024,
     schemaFor: (apiVersion: string, kind: string): TSchema | undefined => byKind.get(`${apiVersion}/${kind}`)?.def.schema,
+    security: opts.security,
   };
 
   const registry = opts.metrics ?? new Registry();
@@ -167,7 +174,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
   // Upgrade requests (pods/exec over SPDY or WebSocket) are spliced to the pod's kubelet.
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    void handlePodUpgrade(ctx, req, socket, head).then((handled) => {
+    void upgradeAllowed(ctx, req, socket).then((ok) => (ok ? handlePodUpgrade(ctx, req, socket, head) : true)).then((handled) => {
       if (!handled && !socket.destroyed) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
   });
@@ -266,6 +273,7 @@ function dotSegment(rawUrl: string): string | null {
 
 async function handle(ctx: ServerContext, routes: RouteFn[], req: IncomingMessage, res: ServerResponse, metrics: ApiserverMetrics): Promise<void> {
   const started = performance.now();
+  const audit = ctx.security?.audit ? startAudit(ctx.security, req, res) : null;
   let url: URL;
   try {
     // URL parsing would resolve "." and ".." segments ("pods/.." becoming the namespace itself);
@@ -283,8 +291,20 @@ async function handle(ctx: ServerContext, routes: RouteFn[], req: IncomingMessag
   }
   const warnings: string[] = [];
   try {
+    let user: UserInfo | undefined;
+    let attrs: RequestAttributes | undefined;
+    let route: ReturnType<typeof routeRequest> | undefined;
+    if (ctx.security) {
+      // Credentials are checked before anything is served, discovery and health included.
+      user = await authenticate(ctx.security, req);
+      if (audit) audit.user = user;
+      route = routeRequest(ctx, url.pathname);
+      const authz = await authorize(ctx.security, user, req, url, route && route !== 'not-found' ? route : null);
+      attrs = authz.attrs;
+      if (audit) { audit.attrs = attrs; audit.decision = authz.decision; }
+    }
     for (const r of routes) if (r(req, res, url)) return;
-    const route = routeRequest(ctx, url.pathname);
+    if (route === undefined) route = routeRequest(ctx, url.pathname);
     if (route === null || route === 'not-found') {
       req.resume();
       throw errors.pathNotFound();
@@ -292,12 +312,54 @@ async function handle(ctx: ServerContext, routes: RouteFn[], req: IncomingMessag
     observe(metrics, req, res, route, url.searchParams, started);
     const rc: RequestContext = {
       ctx, req, res, url, query: url.searchParams, r: route.r,
-      namespace: route.namespace, name: route.name, subresource: route.subresource, warnings,
+      namespace: route.namespace, name: route.name, subresource: route.subresource, warnings, user, attrs,
     };
     await dispatch(rc, route, req.method ?? 'GET');
   } catch (err) {
     req.resume();
     writeError(res, err, warnings, ctx.log);
+  }
+}
+
+interface AuditState {
+  user?: UserInfo;
+  attrs?: RequestAttributes;
+  decision?: Decision;
+}
+
+/** Tags the response with an Audit-Id and hands the finished request to the audit sink. */
+function startAudit(sec: SecurityOptions, req: IncomingMessage, res: ServerResponse): AuditState {
+  const state: AuditState = {};
+  const auditID = (req.headers['audit-id'] as string | undefined) ?? randomUUID();
+  const received = Date.now();
+  res.setHeader('Audit-Id', auditID);
+  res.once('close', () => {
+    const fwd = req.headers['x-forwarded-for'];
+    const sourceIPs = [...(typeof fwd === 'string' ? fwd.split(',').map((s) => s.trim()).filter(Boolean) : []), req.socket.remoteAddress ?? ''].filter(Boolean);
+    sec.audit!.record({
+      auditID, user: state.user ?? null, attrs: state.attrs ?? null, verb: state.attrs?.verb ?? (req.method ?? 'GET').toLowerCase(),
+      requestURI: req.url ?? '/', sourceIPs, userAgent: req.headers['user-agent'], code: res.statusCode,
+      received, completed: Date.now(), decision: state.decision,
+    });
+  });
+  return state;
+}
+
+/** Authentication and authorization for upgrade requests (exec, attach, port-forward); refusals are answered on the socket. */
+async function upgradeAllowed(ctx: ServerContext, req: IncomingMessage, socket: Socket): Promise<boolean> {
+  if (!ctx.security) return true;
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const user = await authenticate(ctx.security, req);
+    const route = routeRequest(ctx, url.pathname);
+    await authorize(ctx.security, user, req, url, route && route !== 'not-found' ? route : null);
+    return true;
+  } catch (err) {
+    const e = err instanceof ApiError ? err : errors.badRequest(String(err));
+    const body = JSON.stringify(e.toStatus());
+    const text = e.code === 401 ? 'Unauthorized' : e.code === 403 ? 'Forbidden' : 'Bad Request';
+    if (!socket.destroyed) socket.end(`HTTP/1.1 ${e.code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    return false;
   }
 }
 

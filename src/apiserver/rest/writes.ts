@@ -10,6 +10,7 @@ import { decodeKv, encodeObject, clone } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
 import { checkNamespaceForCreate } from './namespace-lifecycle.js';
 import { trackManagedFields } from './managed-fields.js';
+import { runAdmission } from '../auth/admission.js';
 import {
   generateNameSuffix, prepareMetaForCreate, validateMeta, validateMetaUpdate, keepSystemMeta, keepStatus, statusOnly,
   bumpGeneration, shouldDeleteDuringUpdate, rfc3339, keepNamespaceFinalizers,
@@ -80,6 +81,7 @@ export async function createObject(rc: RequestContext, obj: Obj, o: WriteOptions
   check(r, obj, [...validateMeta(def, obj), ...(def.validate?.(obj) ?? [])]);
   if (def.namespaced) await checkNamespaceForCreate(ctx, r, m.namespace!, m.name!);
   if (o.operation !== 'Apply') obj = trackManagedFields({ def, obj, old: null, manager: o.fieldManager, apiVersion: r.apiVersion, now: ctx.clock.now() });
+  await runAdmission(rc, 'CREATE', obj.metadata.name!, obj, undefined, o.dryRun);
   const m2 = obj.metadata;
   await r.hooks?.beforeCreate?.(obj, { dryRun: o.dryRun });
   try {
@@ -181,6 +183,7 @@ export async function updateObject(rc: RequestContext, spec: UpdateSpec, o: Writ
     const errs = [...validateMetaUpdate(obj, cur), ...(def.validateUpdate?.(obj, cur) ?? def.validate?.(obj) ?? [])];
     check(r, obj, errs);
     if (o.operation !== 'Apply') obj = trackManagedFields({ def, obj, old: cur, manager: o.fieldManager, apiVersion: r.apiVersion, subresource: spec.subresource, now: ctx.clock.now() });
+    await runAdmission(rc, 'UPDATE', spec.name, obj, cur, o.dryRun);
     delete obj.metadata.resourceVersion;
     const curBytes = got.kv.value;
     const unchangedIgnoringManaged = sameIgnoringManagedTimes(obj, cur);
@@ -291,6 +294,7 @@ export async function deleteObject(rc: RequestContext, name: string, o: DeleteOp
     if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
       throw errors.conflict(def.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`, def.group);
     }
+    if (attempt === 0) await runAdmission(rc, 'DELETE', name, undefined, cur, o.dryRun);
     const now = ctx.clock.now();
     const obj = clone(cur);
     const m = obj.metadata;
