@@ -442,6 +442,11 @@ async function dispatch(rc: RequestContext, route: Route, method: string): Promi
   if ((sub === 'exec' || sub === 'attach') && r === rc.ctx.pods) {
     throw errors.badRequest('Upgrade request required');
   }
+  const custom = r.hooks?.subresources?.[sub];
+  if (custom) {
+    await custom(rc, method);
+    return;
+  }
   if (sub === 'finalize' && def.group === '' && def.plural === 'namespaces') {
     if (method !== 'PUT') throw errors.methodNotAllowed();
     await handleUpdate(rc);

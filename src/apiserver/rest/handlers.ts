@@ -13,7 +13,7 @@ import { managerFromUserAgent } from '../../machinery/apply/index.js';
 import { bindPod, scaleReplicas, setPath, toScale } from './subresources.js';
 import { negotiateOutput, table, partialMetadata } from './table.js';
 import { serveWatch } from './watch.js';
-import { createObject, updateObject, deleteObject, validateDeleteOptions, allowsCreateOnUpdate, allowsUnconditionalUpdate, type WriteOptions, type DeleteOptions } from './writes.js';
+import { settleNamespace, createObject, updateObject, deleteObject, validateDeleteOptions, allowsCreateOnUpdate, allowsUnconditionalUpdate, type WriteOptions, type DeleteOptions } from './writes.js';
 import { serverSideApply } from './apply.js';
 import { invalidError } from '../../machinery/field-errors.js';
 import { objectKey } from '../storage/keys.js';
@@ -100,9 +100,29 @@ export async function handleList(rc: RequestContext): Promise<void> {
   writeJson(rc.res, 200, listBody(head, list.items), rc.warnings);
 }
 
+/** Writes an object as a response with the request's negotiated form (for custom subresources). */
+export function respond(rc: RequestContext, code: number, obj: Obj): void {
+  respondObject(rc, code, obj);
+}
+
+/** The request body decoded as the given resource's kind (for custom subresources). */
+export function decodeBody(rc: RequestContext): Promise<Obj> {
+  return typedBody(rc, writeOptions(rc).fieldValidation);
+}
+
 export async function handleCreate(rc: RequestContext): Promise<void> {
   const o = writeOptions(rc);
   const obj = await typedBody(rc, o.fieldValidation);
+  const compute = rc.r.hooks?.compute;
+  if (compute) {
+    // A computed resource (a review): nothing is stored; the answer is the object with its status.
+    settleNamespace(rc, obj);
+    rc.r.def.defaults?.(obj);
+    const errs = rc.r.def.validate?.(obj) ?? [];
+    if (errs.length) throw invalidError(rc.r.def.kind, obj.metadata?.name ?? '', errs, rc.r.def.group);
+    respondObject(rc, 201, await compute(obj, rc));
+    return;
+  }
   const created = await createObject(rc, obj, o);
   respondObject(rc, 201, created);
 }
