@@ -7,7 +7,10 @@ import { resources as apps } from './apps/v1/index.js';
 import { resources as coordination } from './coordination/v1/index.js';
 import { resources as discovery } from './discovery/v1/index.js';
 import { resources as scheduling } from './scheduling/v1/index.js';
+import { resources as rbac } from './rbac/v1/index.js';
+import { resources as authorization } from './authorization/v1/index.js';
+import { resources as certificates } from './certificates/v1/index.js';
 
 export function allResources(): ResourceDef<any>[] {
-  return [...coreCluster, ...coreWorkloads, ...apps, ...coordination, ...discovery, ...scheduling];
+  return [...coreCluster, ...coreWorkloads, ...apps, ...coordination, ...discovery, ...scheduling, ...rbac, ...authorization, ...certificates];
 }

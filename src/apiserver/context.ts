@@ -45,6 +45,8 @@ export interface ServerContext {
   schemaFor(apiVersion: string, kind: string): TSchema | undefined;
   /** Authentication, authorization, admission and audit (absent: everyone is system:admin). */
   security?: SecurityOptions;
+  /** How the pods/log, exec, attach and portforward proxy reaches kubelets: HTTPS with this client identity; absent: plain HTTP. */
+  kubeletClient?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 export interface RequestContext {

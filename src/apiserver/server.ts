@@ -2,6 +2,7 @@
 // Fixed documents (discovery, OpenAPI, /version, health) are route functions tried first; then
 // resource paths are routed to the REST handlers. Every failure is answered as a Status.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import type { TSchema } from '@sinclair/typebox';
@@ -31,13 +32,20 @@ import { bootstrapNamespaces, SYSTEM_NAMESPACES, writeObject } from './rest/boot
 import { createServiceHooks, createServiceAllocators, rebuild, type ServiceAllocatorOptions, type ServiceAllocators } from './registry/service-hooks.js';
 import { ensureKubernetesService } from './bootstrap/kubernetes-service.js';
 import { ensureSystemPriorityClasses } from './bootstrap/priority-classes.js';
+import { ensureBootstrapPolicy } from './authz/bootstrap/ensure.js';
+import { authorizationApiHooks } from './authz/reviews.js';
 import { createPodAdmissionHooks } from './admission/pod-admission.js';
 import { handlePodLog, handlePodUpgrade } from './rest/pod-streams.js';
 import type { KubeObject } from '../api/resource.js';
 import { randomUUID } from 'node:crypto';
 import type { SecurityOptions, UserInfo, Decision, RequestAttributes } from './auth/types.js';
 import { authenticate, authorize } from './auth/pipeline.js';
+import { csrHooks } from './certificates/approval.js';
+import { requesterAdmission } from './certificates/requester.js';
+import { resourceAttributes, pathAttributes } from './auth/request-attributes.js';
 import { ApiError } from '../machinery/errors.js';
+import { encryptingStore } from './encryption/store.js';
+import type { EncryptionConfig } from './encryption/config.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -65,6 +73,16 @@ export interface ApiServerOptions {
   kubernetesService?: boolean | { apiAddress?: string };
   /** Authentication, authorization, admission and audit; absent: every request is system:admin. */
   security?: SecurityOptions;
+  /** Encryption at rest (--encryption-provider-config, from loadEncryptionConfig); absent: values stored as they are. */
+  encryption?: EncryptionConfig;
+  /** Reach kubelets over HTTPS (pods/log, exec, attach, portforward): ca verifies them, cert+key identify this server. */
+  kubeletClient?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /**
+   * Serve HTTPS with this certificate and key. With clientCA the server asks for a client
+   * certificate but lets a connection without one (or with a bad one) through: the x509
+   * authenticator judges it, so token and anonymous requests still connect.
+   */
+  tls?: { cert: Buffer | string; key: Buffer | string; clientCA?: Buffer | string };
 }
 
 export interface ApiServer {
@@ -75,6 +93,8 @@ export interface ApiServer {
   server: Server;
   /** Creates the object, or updates it unconditionally when it exists, through the REST rules. */
   writeObject(obj: KubeObject): Promise<KubeObject>;
+  /** The served resources and their watch caches (what authorizers built before the server index). */
+  readonly ctx: ServerContext;
 }
 
 export const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -89,14 +109,18 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const clock = opts.clock ?? realClock;
   const log = opts.log ?? jsonLogger();
   const defs = opts.resources ?? allResources();
+  const store = opts.encryption ? encryptingStore(opts.store, opts.encryption, defs) : opts.store;
   const hooks: Record<string, ResourceHooks> = { ...(opts.hooks ?? {}) };
   let serviceAlloc: ServiceAllocators | null = null;
   if (!hooks.services && opts.serviceAllocation !== false && defs.some((d) => d.group === '' && d.plural === 'services')) {
     serviceAlloc = createServiceAllocators(opts.serviceAllocation || {});
     hooks.services = createServiceHooks(serviceAlloc);
   }
+  // Access reviews are answered, never stored.
+  for (const [k, h] of Object.entries(authorizationApiHooks())) hooks[k] ??= h;
   const byPath = new Map<string, ServedResource>();
   const byKind = new Map<string, ServedResource>();
+  if (!hooks['certificatesigningrequests.certificates.k8s.io']) hooks['certificatesigningrequests.certificates.k8s.io'] = csrHooks();
   if (!hooks.pods && defs.some((d) => d.group === 'scheduling.k8s.io' && d.plural === 'priorityclasses')) {
     // Read lazily: the PriorityClass cache exists only once every resource is served.
     hooks.pods = createPodAdmissionHooks(() =>
@@ -110,7 +134,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       apiVersion: apiVersionOf(def),
       qualified,
       prefix: resourcePrefix(def),
-      cache: new WatchCache(opts.store, resourcePrefix(def), { clock, log, ...opts.watchCache }),
+      cache: new WatchCache(store, resourcePrefix(def), { clock, log, ...opts.watchCache }),
     };
     byPath.set(`${def.group}/${def.version}/${def.plural}`, served);
     byKind.set(`${served.apiVersion}/${def.kind}`, served);
@@ -122,7 +146,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     if (c) s.cache = c; else cacheByPrefix.set(s.prefix, s.cache);
   }
   const ctx: ServerContext = {
-    store: opts.store,
+    store,
     clock,
     log,
     byPath,
@@ -135,7 +159,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     random: opts.random ?? Math.random,
     maxWatchBufferBytes: opts.maxWatchBufferBytes ?? 16 * 1024 * 1024,
     schemaFor: (apiVersion: string, kind: string): TSchema | undefined => byKind.get(`${apiVersion}/${kind}`)?.def.schema,
-    security: opts.security,
+    // The server's own record of who asked comes first, so no plugin can be fooled about it.
+    security: opts.security ? { ...opts.security, admission: [requesterAdmission(), ...(opts.security.admission ?? [])] } : undefined,
+    kubeletClient: opts.kubeletClient,
   };
 
   const registry = opts.metrics ?? new Registry();
@@ -165,13 +191,18 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     }
     if (ctx.namespaces) await bootstrapNamespaces(ctx, opts.namespaces ?? SYSTEM_NAMESPACES);
     await ensureSystemPriorityClasses(ctx);
+    await ensureBootstrapPolicy(ctx);
     isReady = true;
   })();
   ready.catch((err) => log('api server failed to start', { err: String(err) }));
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    void handle(ctx, routes, req, res, metrics);
-  });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => { void handle(ctx, routes, req, res, metrics); };
+  const server: Server = opts.tls
+    ? createHttpsServer({
+      keepAliveTimeout: 65_000, cert: opts.tls.cert, key: opts.tls.key,
+      ...(opts.tls.clientCA ? { ca: opts.tls.clientCA, requestCert: true, rejectUnauthorized: false } : {}),
+    }, onRequest) as unknown as Server
+    : createServer({ keepAliveTimeout: 65_000 }, onRequest);
   // Upgrade requests (pods/exec over SPDY or WebSocket) are spliced to the pod's kubelet.
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     void upgradeAllowed(ctx, req, socket).then((ok) => (ok ? handlePodUpgrade(ctx, req, socket, head) : true)).then((handled) => {
@@ -217,6 +248,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       return bound;
     },
     writeObject: (obj: KubeObject) => writeObject(ctx, obj),
+    ctx,
     close(): Promise<void> {
       if (!closing) {
         closingFlag = true;
@@ -299,7 +331,17 @@ async function handle(ctx: ServerContext, routes: RouteFn[], req: IncomingMessag
       user = await authenticate(ctx.security, req);
       if (audit) audit.user = user;
       route = routeRequest(ctx, url.pathname);
-      const authz = await authorize(ctx.security, user, req, url, route && route !== 'not-found' ? route : null);
+      const target = route && route !== 'not-found' ? route : null;
+      const asker = user;
+      const authz = await authorize(ctx.security, asker, req, url, target).catch((err: unknown) => {
+        // A refusal is audited with what was asked and the decision (authorize throws before returning them).
+        if (audit && err instanceof ApiError && err.code === 403) {
+          const method = req.method ?? 'GET';
+          audit.attrs = target ? resourceAttributes(asker, method, url.pathname, target, url.searchParams) : pathAttributes(asker, method, url.pathname);
+          audit.decision = { allowed: false };
+        }
+        throw err;
+      });
       attrs = authz.attrs;
       if (audit) { audit.attrs = attrs; audit.decision = authz.decision; }
     }

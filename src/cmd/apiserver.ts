@@ -1,12 +1,14 @@
 // `k8ts apiserver`: the Kubernetes API over the store (SQLite by default, or etcd), plain HTTP,
-// with an admin kubeconfig written for kubectl.
+// with an admin kubeconfig written for kubectl; or HTTPS with kube-apiserver's authentication and
+// authorization flags (apiserverSecurity in server-security.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Store } from '../storage/types.js';
 import { createApiServer, type ApiServerOptions } from '../apiserver/server.js';
 import { flagArgs } from './flags.js';
+import { apiserverSecurity, type ApiserverSecurityFlags } from './server-security.js';
 
-export interface ApiserverFlags {
+export interface ApiserverFlags extends ApiserverSecurityFlags {
   store: string;
   bindAddress: string;
   port: number;
@@ -20,6 +22,12 @@ flags:
   --bind-address ADDR   (default 127.0.0.1)
   --port N              (default 6443; plain HTTP)
   --data-dir DIR        (default /var/lib/k8ts/server; admin.kubeconfig is written here)
+  --tls-cert-file FILE, --tls-private-key-file FILE   serve HTTPS with this certificate and key
+  --client-ca-file FILE        authenticate client certificates signed by these CAs (CN = user, O = groups)
+  --token-auth-file FILE       static bearer tokens: CSV lines token,user,uid,"group1,group2"
+  --enable-bootstrap-token-auth   bootstrap tokens (kube-system Secrets bootstrap-token-<id>)
+  --authorization-mode MODES   AlwaysAllow (default) or a list of Node, RBAC
+  --anonymous-auth BOOL        (default true; off with AlwaysAllow) requests without credentials are system:anonymous
 `;
 
 export function parseFlags(args: string[]): ApiserverFlags {
@@ -35,6 +43,13 @@ export function parseFlags(args: string[]): ApiserverFlags {
         break;
       }
       case '--data-dir': f.dataDir = val(); break;
+      case '--tls-cert-file': f.tlsCertFile = val(); break;
+      case '--tls-private-key-file': f.tlsPrivateKeyFile = val(); break;
+      case '--client-ca-file': f.clientCAFile = val(); break;
+      case '--token-auth-file': f.tokenAuthFile = val(); break;
+      case '--enable-bootstrap-token-auth': f.bootstrapTokenAuth = v === undefined || v === 'true'; break;
+      case '--authorization-mode': f.authorizationMode = val().split(',').map((m) => m.trim()).filter(Boolean); break;
+      case '--anonymous-auth': f.anonymousAuth = v !== 'false'; break;
       case '-h': case '--help': process.stdout.write(USAGE); process.exit(0); break;
       default: throw new Error(`unknown flag ${a}\n${USAGE}`);
     }
@@ -94,7 +109,9 @@ export async function main(args: string[]): Promise<void> {
   const flags = parseFlags(args);
   mkdirSync(flags.dataDir, { recursive: true });
   const store = await openStore(flags.store);
-  const server = createApiServer({ store, hooks: await loadHooks() });
+  const sec = apiserverSecurity(flags);
+  const server = createApiServer({ store, hooks: await loadHooks(), ...sec?.apiOptions });
+  sec?.attach(server);
   let port: number;
   try {
     port = await server.listen(flags.port, flags.bindAddress);
@@ -104,7 +121,7 @@ export async function main(args: string[]): Promise<void> {
     throw err;
   }
   const host = flags.bindAddress === '0.0.0.0' || flags.bindAddress === '::' ? '127.0.0.1' : flags.bindAddress;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${sec?.apiOptions.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const kc = join(flags.dataDir, 'admin.kubeconfig');
   writeFileSync(kc, kubeconfig(url), { mode: 0o600 });
   process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), component: 'apiserver', msg: 'serving', url, store: flags.store, kubeconfig: kc })}\n`);

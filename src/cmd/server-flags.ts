@@ -1,5 +1,6 @@
 // Flags of `k8ts server`, parsed apart from starting anything so they can be tested alone.
 import { flagArgs } from './flags.js';
+import { parseDuration } from './duration.js';
 export interface ServerFlags {
   dataDir: string;
   bindAddress: string;
@@ -8,7 +9,16 @@ export interface ServerFlags {
   /** This node's pod subnet (the first one node IPAM hands out from clusterCIDR). */
   podCIDR: string;
   clusterCIDR: string;
+  /** The kubelet renews its node Lease every quarter of this (Kubernetes' --node-lease-duration-seconds, default 40). */
+  nodeLeaseDurationSeconds?: number;
+  /** How pods reach pods on other nodes: host-gw routes (one link) or a VXLAN overlay. */
+  networkBackend: 'host-gw' | 'vxlan';
+  /** How long a node may go without a heartbeat before it is marked NotReady/Unknown (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
   serviceCIDR: string;
+  /** The kube-dns ClusterIP pods resolve through (default: the service CIDR's 10th address). */
+  clusterDNS?: string;
+  clusterDomain: string;
   /** Run the kubelet and its containerd (false: control plane only). */
   kubelet: boolean;
   /** Also write ~/.kube/config unless a kubeconfig not ours is already there. */
@@ -19,6 +29,12 @@ export interface ServerFlags {
   cgroupRoot: string;
   /** Port of the kubelet's logs/exec server (undefined: 10250, or a free port when --port is 0). */
   kubeletPort?: number;
+  /** Plain HTTP with no authentication (loopback only): for tests and benchmarks that ask for it. */
+  insecure: boolean;
+  /** kube-apiserver's --token-auth-file (CSV: token,user,uid,"group1,group2"). */
+  tokenAuthFile?: string;
+  /** More names or addresses for the API server's certificate. */
+  extraSANs?: string[];
 }
 
 export const SERVER_USAGE = `usage: k8ts server [flags]
@@ -29,23 +45,31 @@ scheduler, and a kubelet with its own containerd. Ctrl-C stops it and removes it
 flags:
   --data-dir DIR          (default /var/lib/k8ts) all state; admin.kubeconfig is written here
   --bind-address ADDR     (default 127.0.0.1)
-  --port N                (default 6443; plain HTTP)
+  --port N                (default 6443; HTTPS unless --insecure)
   --node-name NAME        (default: the host name)
   --pod-cidr CIDR         (default 10.244.0.0/24)
   --cluster-cidr CIDR     (default 10.244.0.0/16)
+  --node-monitor-grace-period D  (default 40s) silence after which a node is NotReady/Unknown
+  --node-lease-duration-seconds N  (default 40) the kubelet renews its Lease every N/4 s
+  --network-backend B     (default host-gw) host-gw: routes between nodes on one link; vxlan: an overlay
   --service-cidr CIDR     (default 10.96.0.0/12)
+  --cluster-dns IP        (default the service CIDR's 10th address, 10.96.0.10) the kube-dns ClusterIP
+  --cluster-domain NAME   (default cluster.local)
   --cgroup-root PATH      (default /k8ts) parent of the pods' cgroups
   --kubelet-port N        (default 10250, or a free port when --port is 0) kubelet logs/exec server
   --disable-agent         control plane only: no kubelet, no containerd
   --no-user-kubeconfig    do not write ~/.kube/config
   --reset                 remove every pod and all state of a previous run, then exit
+  --insecure              plain HTTP, no authentication or authorization (loopback --bind-address only)
+  --token-auth-file FILE  static bearer tokens: CSV lines token,user,uid,"group1,group2"
+  --tls-san NAME|IP       another name or address for the API server certificate (repeatable)
 `;
 
 export function parseServerFlags(args: string[], host: string): ServerFlags {
   const f: ServerFlags = {
     dataDir: '/var/lib/k8ts', bindAddress: '127.0.0.1', port: 6443, nodeName: host.toLowerCase(),
-    podCIDR: '10.244.0.0/24', clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12',
-    kubelet: true, writeUserKubeconfig: true, readyTimeoutMs: 60_000, reset: false, cgroupRoot: '/k8ts',
+    podCIDR: '10.244.0.0/24', clusterCIDR: '10.244.0.0/16', networkBackend: 'host-gw', serviceCIDR: '10.96.0.0/12', clusterDomain: 'cluster.local',
+    kubelet: true, writeUserKubeconfig: true, readyTimeoutMs: 60_000, reset: false, cgroupRoot: '/k8ts', insecure: false,
   };
   for (const { name: a, inline: v, value: val } of flagArgs(args)) {
     switch (a) {
@@ -60,7 +84,17 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
       case '--node-name': f.nodeName = val(); break;
       case '--pod-cidr': f.podCIDR = val(); break;
       case '--cluster-cidr': f.clusterCIDR = val(); break;
+      case '--node-monitor-grace-period': f.nodeMonitorGracePeriodMs = parseDuration(val()); break;
+      case '--node-lease-duration-seconds': f.nodeLeaseDurationSeconds = Number(val()); break;
+      case '--network-backend': {
+        const b = val();
+        if (b !== 'host-gw' && b !== 'vxlan') throw new Error(`--network-backend must be host-gw or vxlan, not ${JSON.stringify(b)}`);
+        f.networkBackend = b;
+        break;
+      }
       case '--service-cidr': f.serviceCIDR = val(); break;
+      case '--cluster-dns': f.clusterDNS = val(); break;
+      case '--cluster-domain': f.clusterDomain = val(); break;
       case '--cgroup-root': f.cgroupRoot = val(); break;
       case '--kubelet-port': {
         const n = Number(val());
@@ -71,8 +105,14 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
       case '--disable-agent': f.kubelet = false; break;
       case '--no-user-kubeconfig': f.writeUserKubeconfig = false; break;
       case '--reset': f.reset = true; break;
+      case '--insecure': f.insecure = true; break;
+      case '--token-auth-file': f.tokenAuthFile = val(); break;
+      case '--tls-san': (f.extraSANs ??= []).push(val()); break;
       default: throw new Error(`unknown flag ${a}\n\n${SERVER_USAGE}`);
     }
+  }
+  if (f.insecure && !/^(127\.|::1$|localhost$)/.test(f.bindAddress)) {
+    throw new Error(`--insecure serves plain HTTP without authentication: only on loopback, not --bind-address ${f.bindAddress}`);
   }
   return f;
 }

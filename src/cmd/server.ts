@@ -15,9 +15,13 @@ import { destroyNode, startContainerd, type ContainerdHandle } from '../kubelet/
 import { removeCgroup } from '../kubelet/runtime/cgroups.js';
 import { connectCri } from '../kubelet/runtime/cri-client.js';
 import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
-import { startKubelet } from '../kubelet/index.js';
+import { startKubelet, defaultNodeIP } from '../kubelet/index.js';
 import { startProxy } from '../proxy/index.js';
+import { startNodeNetwork } from '../agent/network/node-network.js';
+import { loadOrCreateJoinToken, publishJoinToken } from './server-join.js';
+import { clusterDnsIP, startServerDns } from './server-dns.js';
 import { kubeconfig } from './apiserver.js';
+import { prepareServerSecurity } from './server-security.js';
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from './server-flags.js';
 import type { ContainerRuntime } from '../kubelet/runtime/types.js';
 
@@ -56,6 +60,8 @@ export interface RunningServer {
   kubeconfigPath: string;
   /** Milliseconds from start until the node reported Ready (null without a kubelet). */
   readyAfterMs: number | null;
+  /** The token `k8ts agent --token` needs. */
+  joinToken: string;
   stop(): Promise<void>;
 }
 
@@ -73,27 +79,33 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   try {
     // containerd starts while the control plane comes up: it is the slowest part of a cold start.
     const containerdP: Promise<ContainerdHandle> | null = flags.kubelet
-      ? startContainerd({ dir: join(flags.dataDir, 'containerd'), podCIDR: flags.podCIDR, log: (m, f) => logLine(m, f) })
+      ? startContainerd({ dir: join(flags.dataDir, 'containerd'), podCIDR: flags.podCIDR, ipMasq: false, log: (m, f) => logLine(m, f) })
       : null;
     containerdP?.catch(() => undefined);
 
     mkdirSync(join(flags.dataDir, 'server'), { recursive: true });
     const store = openSqliteStore({ path: join(flags.dataDir, 'server', 'store.db') });
     started.push({ name: 'store', stop: () => store.close() });
-    const api = createApiServer({ store, serviceAllocation: { serviceCIDR: flags.serviceCIDR } });
-    started.push({ name: 'apiserver', stop: () => api.close() });
+    // HTTPS, certificates and authn/authz/admission (server-security.ts); plain HTTP only with --insecure.
+    const sec = flags.insecure ? null : await prepareServerSecurity(flags);
+    const api = createApiServer({ store, serviceAllocation: { serviceCIDR: flags.serviceCIDR }, ...sec?.apiOptions });
+    sec?.attach(api);
+    started.push({ name: 'apiserver', stop: async () => { await api.close(); sec?.close(); } });
     const port = await api.listen(flags.port, flags.bindAddress);
     const host = flags.bindAddress === '0.0.0.0' ? '127.0.0.1' : flags.bindAddress;
-    const url = `http://${host}:${port}`;
-    const kcText = kubeconfig(url);
+    const url = `${sec ? 'https' : 'http'}://${host}:${port}`;
+    const kcText = sec ? sec.adminKubeconfig(url) : kubeconfig(url);
     const kubeconfigPath = join(flags.dataDir, 'admin.kubeconfig');
     writeFileSync(kubeconfigPath, kcText, { mode: 0o600 });
     const userKc = flags.writeUserKubeconfig ? writeUserKubeconfig(kcText) : null;
 
-    const client = (agent: string) => new RestClient({ server: url, userAgent: `k8ts-${agent}/v1.32.0` });
+    const client = (agent: string) => new RestClient({ server: url, userAgent: `k8ts-${agent}/v1.32.0`, ...sec?.credentials(agent) });
     const cmClient = client('controller-manager');
-    const cm: ControllerManager = await startControllerManager({ client: cmClient, leaderElect: false, options: { clusterCIDR: flags.clusterCIDR } });
+    const cm: ControllerManager = await startControllerManager({ client: cmClient, leaderElect: false, options: { clusterCIDR: flags.clusterCIDR, nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, rootCACert: sec?.ca.cert, clusterSigning: sec ? { cert: sec.ca.cert, key: sec.ca.key } : undefined } });
     started.push({ name: 'controller-manager', stop: async () => { await cm.stop(); cmClient.close(); } });
+    // Agents join with this token (a bootstrap token; the Secret is what the API server checks).
+    const joinToken = loadOrCreateJoinToken(flags.dataDir);
+    await publishJoinToken(client('admin'), joinToken, { rbac: !!sec });
     const schedClient = client('scheduler');
     const sched: RunningScheduler = await startScheduler({ client: schedClient, leaderElect: false });
     started.push({ name: 'scheduler', stop: async () => { await sched.stop(); schedClient.close(); } });
@@ -121,19 +133,29 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       const kubelet = await startKubelet({
         client: kubeletClient, nodeName: flags.nodeName, runtime, rootDir: join(flags.dataDir, 'kubelet'),
         podCIDR: flags.podCIDR, staticPodDir: join(flags.dataDir, 'manifests'), cgroupRoot: flags.cgroupRoot,
+        leasePeriodMs: flags.nodeLeaseDurationSeconds ? flags.nodeLeaseDurationSeconds * 250 : undefined,
         serverPort: flags.kubeletPort ?? (flags.port === 0 ? 0 : 10250),
+        clusterDNS: [flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR)], clusterDomain: flags.clusterDomain,
       });
       started.push({ name: 'kubelet', stop: async () => { await kubelet.stop(); kubeletClient.close(); } });
       await waitNodeReady(cmClient, flags.nodeName, flags.readyTimeoutMs);
+      // The pod network: routes (or tunnels) to agents' pod subnets; NAT only for traffic leaving the cluster CIDR.
+      const netClient = client('node-network');
+      const net = await startNodeNetwork({ client: netClient, nodeName: flags.nodeName, nodeIP: kubelet.nodeIP, podCIDR: flags.podCIDR, clusterCIDR: flags.clusterCIDR, backend: flags.networkBackend, log: (m, f) => logLine(m, f) });
+      started.push({ name: 'node-network', stop: async () => { await net.stop(); netClient.close(); } });
       readyAfterMs = Math.round(performance.now() - t0);
       // The service proxy: every Service reachable from this machine and its pods. Its table goes
       // with it on stop, so a stopped server leaves no rules behind.
       const proxyClient = client('proxy');
       const proxy = await startProxy({ client: proxyClient, nodeName: flags.nodeName, log: (m, f) => logLine(m, f) });
       started.push({ name: 'proxy', stop: async () => { await proxy.cleanup(); proxyClient.close(); } });
+      // Cluster DNS on the pods' gateway, behind the kube-dns Service (server-dns.ts).
+      const dns = await startServerDns({ client: client('dns'), nodeName: flags.nodeName, clusterIP: flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR),
+        clusterDomain: flags.clusterDomain, bridge: { name: cd.bridge, podCIDR: flags.podCIDR }, log: (m, f) => logLine(m, f) });
+      started.push({ name: 'dns', stop: () => dns.stop() });
     }
     logLine('cluster up', { url, kubeconfig: kubeconfigPath, userKubeconfig: userKc, readyAfterMs });
-    return { url, kubeconfigPath, readyAfterMs, stop: stopAll };
+    return { url, kubeconfigPath, readyAfterMs, joinToken, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
@@ -151,6 +173,14 @@ async function waitNodeReady(client: RestClient, name: string, timeoutMs: number
   }
 }
 
+/** The URL agents on other machines use: the node's address when the server listens on all of them. */
+function joinURL(url: string, bindAddress: string): string {
+  if (bindAddress !== '0.0.0.0') return url;
+  const u = new URL(url);
+  u.hostname = defaultNodeIP();
+  return u.toString().replace(/\/$/, '');
+}
+
 export async function main(args: string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(SERVER_USAGE);
@@ -163,6 +193,7 @@ export async function main(args: string[]): Promise<void> {
   }
   const running = await startServer(flags);
   process.stdout.write(`k8ts is up at ${running.url}${running.readyAfterMs !== null ? ` (node ${flags.nodeName} Ready after ${running.readyAfterMs} ms)` : ''}\n` +
+    `join a node: k8ts agent --server ${joinURL(running.url, flags.bindAddress)} --token ${running.joinToken}${running.url.startsWith('https:') ? ` --ca-file ${join(flags.dataDir, 'server', 'tls', 'ca.crt')}` : ''}\n` +
     `kubeconfig: ${running.kubeconfigPath}  (export KUBECONFIG=${running.kubeconfigPath})\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -17,6 +17,11 @@ export const CONTROLLERS: Record<string, ControllerLoader> = {
   garbagecollector: async () => (await import('./garbagecollector/index.js')).createGarbageCollector,
   serviceaccount: async () => (await import('./serviceaccount/index.js')).createServiceAccountController,
   podgc: async () => (await import('./podgc/index.js')).createPodGCController,
+  resourcequota: async () => (await import('./resourcequota/index.js')).createResourceQuotaController,
+  'clusterrole-aggregation': async () => (await import('./clusterroleaggregation/index.js')).createClusterRoleAggregationController,
+  csrapproving: async () => (await import('./certificates/index.js')).createCsrApprovingController,
+  csrsigning: async () => (await import('./certificates/index.js')).createCsrSigningController,
+  'root-ca-cert-publisher': async () => (await import('./rootcacertpublisher/index.js')).createRootCACertPublisher,
 };
 
 /** Kubernetes' names with the "-controller" suffix (kube-controller-manager 1.30+) mean the same. */
@@ -25,7 +30,10 @@ const ALIASES: Record<string, string> = {
   'deployment-controller': 'deployment', 'daemonset-controller': 'daemonset', 'endpoints-controller': 'endpoint',
   'endpointslice-controller': 'endpointslice', 'node-lifecycle-controller': 'nodelifecycle', 'node-ipam-controller': 'nodeipam',
   'namespace-controller': 'namespace', 'garbage-collector-controller': 'garbagecollector',
-  'serviceaccount-controller': 'serviceaccount', 'pod-garbage-collector-controller': 'podgc',
+  'serviceaccount-controller': 'serviceaccount', 'pod-garbage-collector-controller': 'podgc', 'resourcequota-controller': 'resourcequota',
+  'clusterrole-aggregation-controller': 'clusterrole-aggregation',
+  'root-ca-certificate-publisher-controller': 'root-ca-cert-publisher',
+  'certificatesigningrequest-approving-controller': 'csrapproving', 'certificatesigningrequest-signing-controller': 'csrsigning',
 };
 
 /**

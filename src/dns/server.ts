@@ -1,5 +1,9 @@
 // Cluster DNS server: UDP and TCP on one address, answering the cluster domain from informer caches
 // and forwarding every other name to the node's upstream resolver (from /etc/resolv.conf).
+//
+// Answers for the cluster domain are kept encoded per question (name, type, class; case folded) and
+// dropped whenever a Service or EndpointSlice changes, so a repeated query costs one header patch and
+// one copy instead of decode + resolve + encode (which capped the server near 10,000 queries/s).
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -8,7 +12,7 @@ import type { EndpointSlice } from '../api/discovery/v1/endpointslices.js';
 import { resourceRef, type RestClient } from '../client/rest.js';
 import { SharedInformerFactory } from '../client/informer/index.js';
 import { resolve, type ClusterView } from './records.js';
-import { decode, encode, RCODE, WireError, type Message } from './wire.js';
+import { decode, encode, encodeRecords, RCODE, singleQuestionEnd, WireError, type Message } from './wire.js';
 
 const SERVICES = resourceRef('', 'v1', 'services');
 const ENDPOINTSLICES = resourceRef('discovery.k8s.io', 'v1', 'endpointslices');
@@ -28,6 +32,8 @@ export interface RunningDns {
   /** The bound UDP/TCP port (useful with port 0). */
   port: number;
   queries(): number;
+  /** Queries answered from the encoded-answer cache. */
+  cacheHits(): number;
   stop(): Promise<void>;
 }
 
@@ -56,6 +62,13 @@ export async function startDns(opts: DnsOptions): Promise<RunningDns> {
   });
   factory.start();
   if (!(await factory.waitForCacheSync(60_000))) { await factory.stop(); throw new Error('dns: informer caches did not sync within 60 s'); }
+  // Encoded cluster answers by case-folded question bytes; any informer event may change any answer
+  // (a new Service turns NXDOMAIN into an address), so every event clears them all.
+  const answers = new Map<string, { rcode: number; count: number; records: Buffer }>();
+  const MAX_CACHED = 10_000;
+  const invalidate = () => answers.clear();
+  for (const inf of [services, slices]) inf.addEventHandler({ onAdd: invalidate, onUpdate: invalidate, onDelete: invalidate });
+  let hits = 0;
   const view: ClusterView = {
     service: (ns, name) => services.indexer.get(ns, name),
     slices: (ns, name) => slices.indexer.byIndex(BY_SERVICE, `${ns}/${name}`),
@@ -78,7 +91,27 @@ export async function startDns(opts: DnsOptions): Promise<RunningDns> {
     sock.send(raw, upstream.port, upstream.host);
   });
 
-  const answer = async (raw: Buffer): Promise<Buffer | null> => {
+  // The query's own header and question, then the cached records: byte for byte what
+  // reply(q, rcode, answers, true) encodes for an uncompressed question.
+  const fromCache = (raw: Buffer, end: number, c: { rcode: number; count: number; records: Buffer }): Buffer => {
+    const out = Buffer.allocUnsafe(end + c.records.length);
+    raw.copy(out, 0, 0, end);
+    out.writeUInt16BE(0x8000 | 0x400 | (raw[2]! & 1 ? 0x100 : 0) | 0x80 | c.rcode, 2); // QR AA RD? RA
+    out.writeUInt16BE(1, 4);
+    out.writeUInt16BE(c.count, 6);
+    out.writeUInt32BE(0, 8);
+    c.records.copy(out, end);
+    return out;
+  };
+
+  // Synchronous for the cluster domain (the common case); a promise only when forwarding.
+  const answer = (raw: Buffer): Buffer | null | Promise<Buffer> => {
+    const end = singleQuestionEnd(raw);
+    const key = end > 0 ? raw.toString('latin1', 12, end).toLowerCase() : '';
+    if (end > 0) {
+      const c = answers.get(key);
+      if (c) { count++; hits++; return fromCache(raw, end, c); }
+    }
     let q: Message;
     try { q = decode(raw); } catch (err) {
       if (raw.length < 2 || !(err instanceof WireError)) return null;
@@ -90,20 +123,30 @@ export async function startDns(opts: DnsOptions): Promise<RunningDns> {
     if (q.questions.length !== 1 || !question) return reply(q, RCODE.FORMERR);
     const a = resolve(view, domain, question.name, question.type);
     if (a === null) return forward(raw, q);
-    return reply(q, a.rcode, a.answers, true);
+    if (end < 0) return reply(q, a.rcode, a.answers, true);
+    const c = { rcode: a.rcode, count: a.answers.length, records: encodeRecords(a.answers) };
+    if (answers.size >= MAX_CACHED) answers.clear();
+    answers.set(key, c);
+    return fromCache(raw, end, c);
+  };
+  const settle = (out: Buffer | null | Promise<Buffer>, done: (b: Buffer | null) => void, fail: (e: unknown) => void) => {
+    if (out instanceof Promise) out.then(done, fail); else done(out);
   };
 
   const udp = dgram.createSocket(net.isIPv6(opts.listen.host) ? 'udp6' : 'udp4');
+  const failed = (err: unknown) => log('dns: query failed', { error: (err as Error).message });
   udp.on('message', (msg, rinfo) => {
-    void answer(msg).then((out) => {
-      if (!out) return;
+    let out: Buffer | null | Promise<Buffer>;
+    try { out = answer(msg); } catch (err) { failed(err); return; }
+    settle(out, (b) => {
+      if (!b) return;
       // Too big for UDP: send the header and question with TC set, so the client retries on TCP.
-      if (out.length > 512) {
+      if (b.length > 512) {
         const q = decode(msg);
-        out = encode({ id: q.id, qr: true, opcode: 0, aa: true, tc: true, rd: q.rd, ra: true, rcode: 0, questions: q.questions, answers: [] });
+        b = encode({ id: q.id, qr: true, opcode: 0, aa: true, tc: true, rd: q.rd, ra: true, rcode: 0, questions: q.questions, answers: [] });
       }
-      udp.send(out, rinfo.port, rinfo.address);
-    }, (err) => log('dns: query failed', { error: (err as Error).message }));
+      udp.send(b, rinfo.port, rinfo.address);
+    }, failed);
   });
   await new Promise<void>((ok, fail) => { udp.once('error', fail); udp.bind(opts.listen.port, opts.listen.host, () => { udp.off('error', fail); ok(); }); });
   const port = udp.address().port;
@@ -119,11 +162,13 @@ export async function startDns(opts: DnsOptions): Promise<RunningDns> {
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        void answer(Buffer.from(msg)).then((out) => {
-          if (!out || s.destroyed) return;
+        let out: Buffer | null | Promise<Buffer>;
+        try { out = answer(Buffer.from(msg)); } catch { s.destroy(); continue; }
+        settle(out, (b) => {
+          if (!b || s.destroyed) return;
           const len = Buffer.alloc(2);
-          len.writeUInt16BE(out.length);
-          s.write(Buffer.concat([len, out]));
+          len.writeUInt16BE(b.length);
+          s.write(Buffer.concat([len, b]));
         }, () => s.destroy());
       }
     });
@@ -139,6 +184,7 @@ export async function startDns(opts: DnsOptions): Promise<RunningDns> {
   return {
     port,
     queries: () => count,
+    cacheHits: () => hits,
     async stop() {
       udp.close();
       for (const s of sockets) s.destroy();

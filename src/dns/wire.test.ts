@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decode, encode, RCODE, TYPE, WireError, type Message } from './wire.js';
+import { decode, encode, encodeRecords, RCODE, singleQuestionEnd, TYPE, WireError, type Message } from './wire.js';
 
 const base: Message = { id: 0xbeef, qr: true, opcode: 0, aa: true, tc: false, rd: true, ra: true, rcode: RCODE.NOERROR, questions: [], answers: [] };
 
@@ -38,4 +38,21 @@ test('malformed messages are refused with a WireError, and pointer loops end', (
   const loop = Buffer.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12]);
   assert.throws(() => decode(loop), WireError);
   assert.throws(() => encode({ ...base, questions: [{ name: `${'a'.repeat(64)}.com`, type: 1, class: 1 }] }), WireError);
+});
+
+test('finds the end of the one question of a plain query, and refuses anything else', () => {
+  const q = encode({ ...base, qr: false, aa: false, ra: false, questions: [{ name: 'web.default.svc.cluster.local', type: TYPE.A, class: 1 }] });
+  assert.equal(singleQuestionEnd(q), q.length);
+  assert.equal(singleQuestionEnd(encode({ ...base, questions: [{ name: 'a.b', type: TYPE.A, class: 1 }] })), -1, 'a response');
+  const two = encode({ ...base, qr: false, questions: [{ name: 'a.b', type: TYPE.A, class: 1 }, { name: 'c.d', type: TYPE.A, class: 1 }] });
+  assert.equal(singleQuestionEnd(two), -1, 'two questions');
+  const compressed = Buffer.concat([q.subarray(0, 12), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]);
+  assert.equal(singleQuestionEnd(compressed), -1, 'a compressed name');
+  assert.equal(singleQuestionEnd(q.subarray(0, q.length - 2)), -1, 'a truncated question');
+});
+
+test('encodeRecords writes exactly the answer section encode writes', () => {
+  const answers: Message['answers'] = [{ name: 'web.default.svc.cluster.local', ttl: 5, type: TYPE.A, address: '10.96.0.10' }];
+  const whole = encode({ ...base, answers });
+  assert.deepEqual(encodeRecords(answers), whole.subarray(12));
 });

@@ -89,13 +89,37 @@ export function encode(m: Message): Buffer {
     t.writeUInt16BE(q.type, 0); t.writeUInt16BE(q.class, 2);
     parts.push(nameBytes(q.name), t);
   }
-  for (const r of m.answers) {
+  parts.push(encodeRecords(m.answers));
+  return Buffer.concat(parts);
+}
+
+/** The wire form of a list of resource records (an answer section without its count). */
+export function encodeRecords(records: ResourceRecord[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const r of records) {
     const d = rdata(r);
     const t = Buffer.alloc(10);
     t.writeUInt16BE(r.type, 0); t.writeUInt16BE(r.class ?? CLASS_IN, 2); t.writeUInt32BE(r.ttl, 4); t.writeUInt16BE(d.length, 8);
     parts.push(nameBytes(r.name), t, d);
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * Where the only question of a standard query ends, read without decoding it: -1 when the message is
+ * not a plain query with exactly one uncompressed question (the caller then takes the slow path).
+ */
+export function singleQuestionEnd(buf: Buffer): number {
+  if (buf.length < 17 || buf.readUInt16BE(4) !== 1 || (buf[2]! & 0xf8) !== 0) return -1; // QR=0, opcode 0
+  let off = 12;
+  for (;;) {
+    if (off >= buf.length) return -1;
+    const len = buf[off]!;
+    if (len === 0) break;
+    if (len & 0xc0) return -1;
+    off += len + 1;
+  }
+  return off + 5 <= buf.length ? off + 5 : -1;
 }
 
 export function decode(buf: Buffer): Message {

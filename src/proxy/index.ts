@@ -9,6 +9,7 @@ import { cleanupScript, isIPv4 } from './rules.js';
 export { Proxier, type ProxierOptions, type ProxyLog } from './proxier.js';
 export { nftRunner, type NftRunner, type NftOptions } from './nft.js';
 export * from './rules.js';
+export { MemberCounts, type Member } from './members.js';
 
 export interface ProxyOptions {
   client: RestClient;

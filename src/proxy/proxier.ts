@@ -8,6 +8,7 @@ import { SharedInformerFactory, objectKey, type SharedInformer } from '../client
 import { DeletedFinalStateUnknown } from '../client/informer/index.js';
 import { realClock, type Clock } from '../machinery/clock.js';
 import type { NftRunner } from './nft.js';
+import { MemberCounts } from './members.js';
 import { SERVICE_NAME_LABEL, cleanupScript, diffRules, fullScript, isEmptyDiff, renderDiffs, serviceRules, type NodeInfo, type RuleDiff, type ServiceRules } from './rules.js';
 
 export const SERVICES = resourceRef('', 'v1', 'services');
@@ -42,6 +43,8 @@ export class Proxier {
   private readonly minSync: number;
   private readonly log: ProxyLog;
   private applied = new Map<string, ServiceRules>();
+  /** How many applied Services hold each shared set element (the hairpin pairs). */
+  private members = new MemberCounts();
   private dirty = new Set<string>();
   private needFull = true;
   private timer: { cancel(): void } | null = null;
@@ -113,7 +116,7 @@ export class Proxier {
     const svc = this.services.indexer.get(ns, name);
     if (!svc) return undefined;
     const rules = serviceRules(svc, this.slices.indexer.byIndex(BY_SERVICE, key), this.opts.node);
-    return rules.chains.size || rules.elements.size ? rules : undefined;
+    return rules.chains.size || rules.elements.size || rules.members.size ? rules : undefined;
   }
 
   private async syncOnce(): Promise<void> {
@@ -131,6 +134,7 @@ export class Proxier {
         }
         await this.opts.nft.apply(fullScript(this.opts.node, next.values()));
         this.applied = next;
+        this.members = MemberCounts.of(next.values());
         this.needFull = false;
         this.stats.lastServices = next.size;
       } else {
@@ -142,7 +146,8 @@ export class Proxier {
           const d = diffRules(this.applied.get(k), r);
           if (!isEmptyDiff(d)) diffs.push(d);
         }
-        if (diffs.length) await this.opts.nft.apply(renderDiffs(diffs));
+        if (diffs.length) await this.opts.nft.apply(renderDiffs(diffs, this.members));
+        this.members.commit(diffs);
         for (const [k, r] of next) { if (r) this.applied.set(k, r); else this.applied.delete(k); }
         this.stats.lastServices = keys.length;
       }
@@ -181,6 +186,7 @@ export class Proxier {
   async cleanup(): Promise<void> {
     await this.opts.nft.apply(cleanupScript());
     this.applied.clear();
+    this.members = new MemberCounts();
     this.needFull = true;
   }
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Service } from '../api/core/v1/services.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpointslices.js';
-import { chainNames, diffRules, fullScript, isEmptyDiff, NO_ENDPOINT_NODEPORTS, NO_ENDPOINT_SERVICES, renderDiffs, SERVICE_IPS, SERVICE_NODEPORTS, serviceRules } from './rules.js';
+import { chainNames, diffRules, fullScript, HAIRPIN_ENDPOINTS, isEmptyDiff, NO_ENDPOINT_NODEPORTS, NO_ENDPOINT_SERVICES, renderDiffs, SERVICE_IPS, SERVICE_NODEPORTS, serviceRules } from './rules.js';
+import { MemberCounts } from './members.js';
 
 const node = { nodeName: 'n1', nodeIPs: ['10.0.5.1'] };
 
@@ -17,20 +18,38 @@ const ep = (ip: string, conditions: Ep['conditions'] = { ready: true }, nodeName
 const web = (extra: Partial<NonNullable<Service['spec']>> = {}) => svc({ clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...extra });
 const names = chainNames('default', 'web', 'tcp', 'http');
 
-test('a ClusterIP service maps its address to a chain balancing over one DNAT chain per endpoint', () => {
+test('a ClusterIP service maps its address to one chain that picks an endpoint and DNATs to it', () => {
   const r = serviceRules(web(), [slice([ep('10.244.1.2'), ep('10.244.1.1')])], node);
   assert.equal(r.elements.get(SERVICE_IPS)?.get('10.96.0.10 . tcp . 80'), `goto ${names.service}`);
-  assert.deepEqual(r.chains.get(names.service), [`numgen random mod 2 vmap { 0 : goto ${names.endpoint('10.244.1.1', 8080)} , 1 : goto ${names.endpoint('10.244.1.2', 8080)} }`]);
-  assert.deepEqual(r.chains.get(names.endpoint('10.244.1.1', 8080)), ['ip saddr 10.244.1.1 jump mark-for-masquerade', 'meta l4proto tcp dnat to 10.244.1.1:8080']);
+  assert.deepEqual(r.chains.get(names.service), ['meta l4proto tcp numgen random mod 2 0 dnat to 10.244.1.1:8080', 'meta l4proto tcp dnat to 10.244.1.2:8080']);
+  assert.equal(r.chains.size, 1, 'no chain per endpoint');
+  // Hairpin: each endpoint reaching itself through the service is masqueraded in postrouting.
+  assert.deepEqual([...r.members.get(HAIRPIN_ENDPOINTS)!].sort(), ['10.244.1.1 . 10.244.1.1', '10.244.1.2 . 10.244.1.2']);
   assert.equal(r.elements.get(NO_ENDPOINT_SERVICES), undefined);
+});
+
+test('the numgen cascade picks each of N endpoints with probability 1/N', () => {
+  for (const n of [1, 2, 3, 7, 10]) {
+    const r = serviceRules(web(), [slice(Array.from({ length: n }, (_, i) => ep(`10.244.2.${i + 1}`)))], node);
+    const rules = r.chains.get(names.service)!;
+    assert.equal(rules.length, n);
+    let reach = 1; // probability that no earlier rule matched
+    for (const [i, rule] of rules.entries()) {
+      const m = /numgen random mod (\d+) 0 /.exec(rule);
+      const p = m ? 1 / Number(m[1]) : 1;
+      assert.ok(Math.abs(reach * p - 1 / n) < 1e-12, `endpoint ${i} of ${n}: ${reach * p}`);
+      reach *= 1 - p;
+    }
+    assert.ok(reach < 1e-12, 'the last rule always matches');
+  }
 });
 
 test('uses only ready endpoints, falling back to serving terminating ones when none is ready', () => {
   const r = serviceRules(web(), [slice([ep('10.244.1.1'), ep('10.244.1.2', { ready: false }), ep('10.244.1.3', { ready: false, serving: true, terminating: true })])], node);
-  assert.match(r.chains.get(names.service)![0]!, /mod 1 vmap \{ 0 : goto endpoint-\w+-default\/web\/tcp\/http__10\.244\.1\.1\/8080 \}/);
+  assert.deepEqual(r.chains.get(names.service), ['meta l4proto tcp dnat to 10.244.1.1:8080']);
   const t = serviceRules(web(), [slice([ep('10.244.1.2', { ready: false }), ep('10.244.1.3', { ready: false, serving: true, terminating: true })])], node);
-  assert.match(t.chains.get(names.service)![0]!, /mod 1 .*10\.244\.1\.3\/8080/);
-  assert.ok(!t.chains.has(names.endpoint('10.244.1.2', 8080)));
+  assert.deepEqual(t.chains.get(names.service), ['meta l4proto tcp dnat to 10.244.1.3:8080']);
+  assert.deepEqual([...t.members.get(HAIRPIN_ENDPOINTS)!], ['10.244.1.3 . 10.244.1.3']);
 });
 
 test('a service without usable endpoints is rejected, not routed', () => {
@@ -42,7 +61,7 @@ test('a service without usable endpoints is rejected, not routed', () => {
 
 test('internalTrafficPolicy Local uses local endpoints and drops when there are none here', () => {
   const r = serviceRules(web({ internalTrafficPolicy: 'Local' }), [slice([ep('10.244.1.1', { ready: true }, 'n1'), ep('10.244.1.2')])], node);
-  assert.match(r.chains.get(names.service)![0]!, /mod 1 .*10\.244\.1\.1\/8080/);
+  assert.deepEqual(r.chains.get(names.service), ['meta l4proto tcp dnat to 10.244.1.1:8080']);
   const none = serviceRules(web({ internalTrafficPolicy: 'Local' }), [slice([ep('10.244.1.2')])], node);
   assert.equal(none.elements.get(NO_ENDPOINT_SERVICES)?.get('10.96.0.10 . tcp . 80'), 'drop');
 });
@@ -52,10 +71,9 @@ test('a NodePort goes through an external chain that masquerades, except with ex
   const r = serviceRules(web(spec), [slice([ep('10.244.1.1'), ep('10.244.1.2', { ready: true }, 'n1')])], node);
   assert.equal(r.elements.get(SERVICE_NODEPORTS)?.get('tcp . 30080'), `goto ${names.external}`);
   assert.equal(r.chains.get(names.external)![0], 'jump mark-for-masquerade');
-  assert.match(r.chains.get(names.external)![1]!, /mod 2/);
+  assert.deepEqual(r.chains.get(names.external)!.slice(1), ['meta l4proto tcp numgen random mod 2 0 dnat to 10.244.1.1:8080', 'meta l4proto tcp dnat to 10.244.1.2:8080']);
   const local = serviceRules(web({ ...spec, externalTrafficPolicy: 'Local' }), [slice([ep('10.244.1.1'), ep('10.244.1.2', { ready: true }, 'n1')])], node);
-  assert.deepEqual(local.chains.get(names.external)!.length, 1);
-  assert.match(local.chains.get(names.external)![0]!, /mod 1 .*10\.244\.1\.2\/8080/);
+  assert.deepEqual(local.chains.get(names.external), ['meta l4proto tcp dnat to 10.244.1.2:8080']);
   const empty = serviceRules(web(spec), [], node);
   assert.equal(empty.elements.get(NO_ENDPOINT_NODEPORTS)?.get('tcp . 30080'), 'goto reject-chain');
 });
@@ -66,40 +84,69 @@ test('externalIPs and UDP ports are routed; ExternalName services get no rules',
   const n = chainNames('default', 'dns', 'udp', 'dns');
   assert.equal(r.elements.get(SERVICE_IPS)?.get('10.96.0.53 . udp . 53'), `goto ${n.service}`);
   assert.equal(r.elements.get(SERVICE_IPS)?.get('192.0.2.7 . udp . 53'), `goto ${n.external}`);
-  assert.deepEqual(r.chains.get(n.endpoint('10.244.1.9', 5353))!.at(-1), 'meta l4proto udp dnat to 10.244.1.9:5353');
+  assert.deepEqual(r.chains.get(n.service), ['meta l4proto udp dnat to 10.244.1.9:5353']);
+  assert.deepEqual(r.chains.get(n.external), ['jump mark-for-masquerade', 'meta l4proto udp dnat to 10.244.1.9:5353']);
   const en = serviceRules(svc({ type: 'ExternalName', externalName: 'example.com' }), [], node);
   assert.equal(en.chains.size + en.elements.size, 0);
 });
 
 test('ClientIP affinity remembers clients in a timed set per endpoint and checks them first', () => {
-  const r = serviceRules(web({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }), [slice([ep('10.244.1.1')])], node);
-  const set = names.affinity('10.244.1.1', 8080);
-  assert.equal(r.sets.get(set), 'type ipv4_addr ; flags dynamic,timeout ; timeout 60s ;');
-  assert.deepEqual(r.chains.get(names.service)![0], `ip saddr @${set} goto ${names.endpoint('10.244.1.1', 8080)}`);
-  assert.ok(r.chains.get(names.endpoint('10.244.1.1', 8080))!.includes(`update @${set} { ip saddr }`));
+  const r = serviceRules(web({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }), [slice([ep('10.244.1.1'), ep('10.244.1.2')])], node);
+  const [a, b] = [names.affinity('10.244.1.1', 8080), names.affinity('10.244.1.2', 8080)];
+  assert.equal(r.sets.get(a), 'type ipv4_addr ; flags dynamic,timeout ; timeout 60s ;');
+  assert.deepEqual(r.chains.get(names.service), [
+    // A remembered client goes back to its endpoint (and is remembered again)...
+    `ip saddr @${a} meta l4proto tcp update @${a} { ip saddr } dnat to 10.244.1.1:8080`,
+    `ip saddr @${b} meta l4proto tcp update @${b} { ip saddr } dnat to 10.244.1.2:8080`,
+    // ...a new one is balanced and recorded in the set of the endpoint it got.
+    `meta l4proto tcp numgen random mod 2 0 update @${a} { ip saddr } dnat to 10.244.1.1:8080`,
+    `meta l4proto tcp update @${b} { ip saddr } dnat to 10.244.1.2:8080`,
+  ]);
 });
 
-test('endpoints going 2 -> 1 rewrite only the service chain and delete the stale endpoint chain', () => {
+test('endpoints going 2 -> 1 rewrite only the service chain and drop the stale hairpin element', () => {
   const a = serviceRules(web(), [slice([ep('10.244.1.1'), ep('10.244.1.2')])], node);
   const b = serviceRules(web(), [slice([ep('10.244.1.1')])], node);
   const d = diffRules(a, b);
   assert.deepEqual(d.addChains, []);
   assert.deepEqual(d.flushChains, [names.service]);
-  assert.deepEqual(d.delChains, [names.endpoint('10.244.1.2', 8080)]);
+  assert.deepEqual(d.delChains, []);
   assert.deepEqual(d.addElements, []);
+  assert.deepEqual(d.delMembers, [[HAIRPIN_ENDPOINTS, '10.244.1.2 . 10.244.1.2']]);
   assert.ok(isEmptyDiff(diffRules(b, serviceRules(web(), [slice([ep('10.244.1.1')])], node))));
-  const script = renderDiffs([d]);
+  const script = renderDiffs([d], MemberCounts.of([a]));
   assert.ok(!/table|flush table|delete table/.test(script.replace(/ip k8ts-proxy/g, '')), 'no table-wide operation');
-  assert.ok(script.indexOf(`flush chain ip k8ts-proxy ${names.service}`) < script.indexOf(`delete chain ip k8ts-proxy ${names.endpoint('10.244.1.2', 8080)}`));
+  assert.deepEqual(script.trim().split('\n'), [
+    `flush chain ip k8ts-proxy ${names.service}`,
+    `add rule ip k8ts-proxy ${names.service} meta l4proto tcp dnat to 10.244.1.1:8080`,
+    `delete element ip k8ts-proxy ${HAIRPIN_ENDPOINTS} { 10.244.1.2 . 10.244.1.2 }`,
+  ]);
+});
+
+test('a hairpin element shared by two services stays until the last of them lets go of it', () => {
+  const one = serviceRules(web(), [slice([ep('10.244.1.1')])], node);
+  const other = serviceRules(svc({ clusterIP: '10.96.0.11', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }, 'api'), [slice([ep('10.244.1.1')], undefined, 'api')], node);
+  const counts = MemberCounts.of([one, other]);
+  const drop = [diffRules(one, undefined)];
+  assert.ok(!renderDiffs(drop, counts).includes(HAIRPIN_ENDPOINTS), 'still held by the other service');
+  counts.commit(drop);
+  assert.ok(counts.has(HAIRPIN_ENDPOINTS, '10.244.1.1 . 10.244.1.1'));
+  const last = [diffRules(other, undefined)];
+  assert.match(renderDiffs(last, counts), /delete element ip k8ts-proxy hairpin-endpoints \{ 10\.244\.1\.1 \. 10\.244\.1\.1 \}/);
+  counts.commit(last);
+  assert.equal(counts.size, 0);
+  // One service leaving and another arriving with the same endpoint in one batch: no change at all.
+  const swap = [diffRules(one, undefined), diffRules(undefined, other)];
+  assert.ok(!renderDiffs(swap, MemberCounts.of([one])).includes(HAIRPIN_ENDPOINTS));
 });
 
 test('a deleted service loses its map elements before its chains, and a new one gets chains before elements', () => {
   const a = serviceRules(web(), [slice([ep('10.244.1.1')])], node);
-  const gone = renderDiffs([diffRules(a, undefined)]).split('\n');
+  const gone = renderDiffs([diffRules(a, undefined)], MemberCounts.of([a])).split('\n');
   const delEl = gone.findIndex((l) => l.startsWith('delete element ip k8ts-proxy service-ips { 10.96.0.10 . tcp . 80 }'));
   const delChain = gone.findIndex((l) => l.startsWith(`delete chain ip k8ts-proxy ${names.service}`));
   assert.ok(delEl >= 0 && delChain > delEl);
-  const added = renderDiffs([diffRules(undefined, a)]).split('\n');
+  const added = renderDiffs([diffRules(undefined, a)], new MemberCounts()).split('\n');
   assert.ok(added.findIndex((l) => l.startsWith('add chain')) < added.findIndex((l) => l.startsWith('add element')));
 });
 
@@ -117,8 +164,8 @@ test('a changed affinity timeout recreates the set and rewrites the chains that 
   const d = diffRules(a, b);
   const set = names.affinity('10.244.1.1', 8080);
   assert.deepEqual(d.delSets, [set]);
-  assert.ok(d.flushChains.includes(names.service) && d.flushChains.includes(names.endpoint('10.244.1.1', 8080)));
-  const lines = renderDiffs([d]).split('\n');
+  assert.deepEqual(d.flushChains, [names.service]);
+  const lines = renderDiffs([d], MemberCounts.of([a])).split('\n');
   const del = lines.indexOf(`delete set ip k8ts-proxy ${set}`);
   const add = lines.findIndex((l) => l.startsWith(`add set ip k8ts-proxy ${set}`));
   const use = lines.findIndex((l) => l.includes(`@${set} `) && l.startsWith('add rule'));
@@ -130,4 +177,7 @@ test('a full script replaces only our table atomically', () => {
   assert.ok(s.startsWith('add table ip k8ts-proxy\ndelete table ip k8ts-proxy\ntable ip k8ts-proxy {'));
   assert.ok(!/flush ruleset/.test(s));
   assert.match(s, /set nodeport-ips \{ type ipv4_addr ; elements = \{ 10\.0\.5\.1 \} \}/);
+  assert.match(s, new RegExp(`chain ${names.service.replace(/[/.]/g, '\\$&')} \\{\\n    meta l4proto tcp dnat to 10\\.244\\.1\\.1:8080\\n  \\}`));
+  assert.match(s, /add element ip k8ts-proxy service-ips \{ 10\.96\.0\.10 \. tcp \. 80 : goto service-/);
+  assert.match(s, /add element ip k8ts-proxy hairpin-endpoints \{ 10\.244\.1\.1 \. 10\.244\.1\.1 \}/);
 });

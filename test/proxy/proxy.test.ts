@@ -143,6 +143,22 @@ test('scaling the endpoints 2 -> 1 is followed within a second, and back', async
   });
 });
 
+test('the hairpin pairs in the kernel follow the endpoints, with no chain per endpoint', async () => {
+  const pairs = async () => {
+    const out = await netns.exec('nft', ['list', 'set', 'ip', 'k8ts-proxy', 'hairpin-endpoints']);
+    // Only this test's backends: the cluster's own `kubernetes` Service has an endpoint too.
+    return [...out.matchAll(/(10\.244\.\d+\.\d+) \. (\d+\.\d+\.\d+\.\d+)/g)].map((m) => `${m[1]}=${m[2]}`).sort().join(' ');
+  };
+  const both = BACKENDS.map((ip) => `${ip}=${ip}`).join(' ');
+  await waitFor('both pairs', 5000, async () => ((await pairs()) === both ? true : undefined));
+  await setSlice([BACKENDS[1]!]);
+  await waitFor('one pair', 5000, async () => ((await pairs()) === `${BACKENDS[1]}=${BACKENDS[1]}` ? true : undefined));
+  await setSlice(BACKENDS);
+  await waitFor('both pairs again', 5000, async () => ((await pairs()) === both ? true : undefined));
+  const chains = await netns.exec('nft', ['list', 'chains', 'ip']);
+  assert.ok(!/chain endpoint-/.test(chains), chains);
+});
+
 test('an endpoint that is not ready receives no traffic', async () => {
   const cur = await client.get<any>(ENDPOINTSLICES, 'web-1', { namespace: 'default' });
   const next = endpointSlice(BACKENDS);

@@ -64,6 +64,10 @@ export interface AdmissionAttributes {
   old?: KubeObject;
   dryRun: boolean;
   ctx: ServerContext;
+  /** Texts for the response's `Warning: 299` headers (PodSecurity's warn mode adds here). */
+  warnings?: string[];
+  /** Annotations for this request's audit event (PodSecurity's audit mode adds here). */
+  auditAnnotations?: Record<string, string>;
 }
 
 /**
@@ -92,6 +96,12 @@ export interface AuditRecord {
   completed: number;
   /** Whether authorization allowed it, and why (annotations authorization.k8s.io/decision, /reason). */
   decision?: Decision;
+  /** The decoded request body (audit level Request and above), when the server kept it. */
+  requestObject?: unknown;
+  /** The response body (audit level RequestResponse), when the server kept it. */
+  responseObject?: unknown;
+  /** Audit annotations added while serving (e.g. pod-security.kubernetes.io/audit-violations). */
+  annotations?: Record<string, string>;
 }
 
 export interface AuditSink {

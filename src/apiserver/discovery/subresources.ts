@@ -46,5 +46,7 @@ export function subresourcesOf(def: ResourceDef, podSubresources: readonly strin
   if (sub.scale) out.push({ name: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
   if (sub.status) out.push({ name: 'status', responseKind: own, verbs: ['get', 'patch', 'update'] });
   if (def.group === '' && def.version === 'v1' && def.plural === 'pods') out.push(...POD_SUBRESOURCES.filter((x) => podSubresources.includes(x.name)));
+  // serviceaccounts/token: TokenRequest (src/apiserver/serviceaccount/token-request.ts).
+  if (def.group === '' && def.version === 'v1' && def.plural === 'serviceaccounts') out.push({ name: 'token', responseKind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] });
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

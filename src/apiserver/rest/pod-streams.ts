@@ -1,9 +1,13 @@
-// pods/log and pods/exec (upstream: pkg/registry/core/pod/rest/log.go and subresources.go): find the
-// pod's node, then proxy to that node's kubelet (status.addresses InternalIP, port
-// status.daemonEndpoints.kubeletEndpoint.Port): logs as a streamed text/plain answer, exec as an
-// upgraded connection spliced byte for byte (API server -> kubelet -> runtime streaming server).
+// pods/log, exec, attach and portforward (upstream: pkg/registry/core/pod/rest/log.go and
+// subresources.go): find the pod's node, then proxy to that node's kubelet (status.addresses
+// InternalIP, port status.daemonEndpoints.kubeletEndpoint.Port): logs as a streamed text/plain
+// answer, the others as an upgraded connection spliced byte for byte (API server -> kubelet ->
+// runtime streaming server). With ctx.kubeletClient the kubelet is reached over HTTPS with this
+// server's client certificate (as kube-apiserver's --kubelet-client-certificate does).
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { request as httpsRequest } from 'node:https';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../api/resource.js';
 import { ApiError, errors } from '../../machinery/errors.js';
@@ -12,6 +16,7 @@ import { decodeKv } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
 import { routeRequest } from '../router.js';
 import { toApiError } from '../http.js';
+import { tunnelPortForward, wantsPortForwardTunnel } from './portforward-tunnel.js';
 
 interface PodShape extends KubeObject {
   spec?: { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[]; ephemeralContainers?: { name: string }[] };
@@ -58,6 +63,13 @@ async function kubeletOf(ctx: ServerContext, pod: PodShape): Promise<{ host: str
   return { host, port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250 };
 }
 
+type KubeletClient = NonNullable<ServerContext['kubeletClient']>;
+
+/** TLS options to reach a kubelet: verified against ca when one is given (otherwise not, as upstream without --kubelet-certificate-authority). */
+function kubeletTls(kc: KubeletClient): { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean } {
+  return { ...(kc.ca ? { ca: kc.ca } : {}), ...(kc.cert ? { cert: kc.cert } : {}), ...(kc.key ? { key: kc.key } : {}), rejectUnauthorized: !!kc.ca };
+}
+
 function checkParams(q: URLSearchParams, ints: readonly string[]): void {
   for (const p of ints) {
     const v = q.get(p);
@@ -90,7 +102,8 @@ export async function handlePodLog(rc: RequestContext): Promise<void> {
   }
   const path = `/containerLogs/${encodeURIComponent(rc.namespace ?? 'default')}/${encodeURIComponent(rc.name!)}/${encodeURIComponent(container)}?${out}`;
   await new Promise<void>((resolve, reject) => {
-    const up = httpRequest({ host, port, path, method: 'GET', timeout: 30_000 }, (ur: IncomingMessage) => {
+    const kc = ctx.kubeletClient;
+    const onResponse = (ur: IncomingMessage): void => {
       up.setTimeout(0);
       if (ur.statusCode !== 200) {
         const chunks: Buffer[] = [];
@@ -107,9 +120,12 @@ export async function handlePodLog(rc: RequestContext): Promise<void> {
       ur.once('end', () => { res.end(); resolve(); });
       ur.once('error', () => { res.destroy(); resolve(); });
       ur.once('close', () => { if (!res.writableEnded) res.end(); resolve(); });
-    });
+    };
+    const up = kc
+      ? httpsRequest({ host, port, path, method: 'GET', timeout: 30_000, ...kubeletTls(kc) }, onResponse)
+      : httpRequest({ host, port, path, method: 'GET', timeout: 30_000 }, onResponse);
     up.once('timeout', () => up.destroy(new Error(`timed out waiting for the kubelet at ${host}:${port}`)));
-    up.once('error', (err) => { if (!res.headersSent) reject(new ApiError(500, 'InternalError', `Get "http://${host}:${port}${path}": ${err.message}`)); else { res.destroy(); resolve(); } });
+    up.once('error', (err) => { if (!res.headersSent) reject(new ApiError(500, 'InternalError', `Get "${kc ? 'https' : 'http'}://${host}:${port}${path}": ${err.message}`)); else { res.destroy(); resolve(); } });
     up.end();
   });
 }
@@ -121,8 +137,10 @@ function streamBack(res: ServerResponse, ur: IncomingMessage, abort: () => void)
   res.once('close', () => { if (!ur.complete) abort(); });
 }
 
-/** Channel protocols a runtime streaming server with WebSocket support answers (not v5). */
-const WS_CHANNEL_PROTOCOLS = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io', 'base64.channel.k8s.io'];
+/** Channel protocols a runtime streaming server with WebSocket support answers for exec/attach (not v5). */
+const WS_CHANNEL_PROTOCOLS = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io', 'base64.channel.k8s.io', 'v4.base64.channel.k8s.io'];
+/** The runtime's WebSocket port-forward protocols (channel pairs per port; ports in the URL). */
+const WS_PORTFORWARD_PROTOCOLS = ['v4.channel.k8s.io', 'v4.base64.channel.k8s.io'];
 
 function rejectUpgrade(socket: Duplex, err: unknown): void {
   const e = toApiError(err);
@@ -131,54 +149,109 @@ function rejectUpgrade(socket: Duplex, err: unknown): void {
 }
 
 /**
- * The API server's 'upgrade' listener: pods/exec (GET or POST with Upgrade) is spliced to the
- * kubelet's /exec. Returns false for any other path (the caller answers it).
+ * WebSocket subprotocols the node's runtime speaks. kubectl 1.30+ offers only v5.channel.k8s.io for
+ * exec and attach: that is refused with a 400 so that kubectl falls back to SPDY/3.1, which the
+ * runtime does speak. (Its port-forward tunnel, SPDY/3.1+portforward.k8s.io, is served by
+ * portforward-tunnel.ts before this check.)
+ */
+function checkUpgradeProtocol(req: IncomingMessage, sub: string): void {
+  const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+  if (upgrade === 'websocket') {
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    const supported = sub === 'portforward' ? WS_PORTFORWARD_PROTOCOLS : WS_CHANNEL_PROTOCOLS;
+    const ok = sub === 'portforward' ? offered.length === 0 || offered.some((x) => supported.includes(x)) : offered.some((x) => supported.includes(x));
+    if (!ok) throw errors.badRequest(`websocket subprotocols ${offered.join(', ') || '(none)'} are not supported by this node's runtime; use SPDY/3.1 or ${supported[0]}`);
+  } else if (!upgrade.startsWith('spdy/')) {
+    throw errors.badRequest(`unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}`);
+  }
+}
+
+/** The ports of a portforward request (`ports`, repeated or comma-separated), checked as the API server does. */
+export function portforwardPorts(q: URLSearchParams): number[] {
+  return q.getAll('ports').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean).map((v) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw errors.badRequest(`ports: Invalid value: "${v}": must be between 1 and 65535, inclusive`);
+    return n;
+  });
+}
+
+/** The kubelet path (and query) of an exec, attach or portforward request. */
+export function kubeletStreamPath(sub: string, namespace: string, name: string, container: string, q: URLSearchParams): string {
+  const out = new URLSearchParams();
+  const ns = encodeURIComponent(namespace);
+  const pod = encodeURIComponent(name);
+  if (sub === 'portforward') {
+    for (const port of portforwardPorts(q)) out.append('port', String(port));
+    const qs = out.toString();
+    return `/portForward/${ns}/${pod}${qs ? `?${qs}` : ''}`;
+  }
+  if (sub === 'exec') for (const c of q.getAll('command')) out.append('command', c);
+  for (const p of ['stdin', 'stdout', 'stderr', 'tty']) { const v = q.get(p); if (v !== null) out.set(p, v); }
+  return `/${sub}/${ns}/${pod}/${encodeURIComponent(container)}?${out}`;
+}
+
+const STREAM_SUBRESOURCES = new Set(['exec', 'attach', 'portforward']);
+
+/**
+ * The API server's 'upgrade' listener: pods/exec, pods/attach and pods/portforward (GET or POST
+ * with Upgrade) are spliced to the kubelet's /exec, /attach and /portForward. Returns false for
+ * any other path (the caller answers it).
  */
 export async function handlePodUpgrade(ctx: ServerContext, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
   let url: URL;
   try { url = new URL(req.url ?? '/', 'http://localhost'); } catch { return false; }
   let route;
   try { route = routeRequest(ctx, url.pathname); } catch { return false; }
-  if (!route || route === 'not-found' || route.r !== ctx.pods || route.subresource !== 'exec' || !route.name || !route.namespace) return false;
+  if (!route || route === 'not-found' || route.r !== ctx.pods || !STREAM_SUBRESOURCES.has(route.subresource ?? '') || !route.name || !route.namespace) return false;
+  const sub = route.subresource!;
   try {
     if (req.method !== 'GET' && req.method !== 'POST') throw errors.methodNotAllowed();
     const q = url.searchParams;
     checkParams(q, []);
-    if (q.getAll('command').length === 0) throw errors.badRequest('you must specify at least one command for the container');
-    const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
-    if (upgrade === 'websocket') {
-      // The runtime (containerd) speaks WebSocket channel v4 and below; a client offering only v5
-      // (kubectl 1.30+) is refused so that it falls back to SPDY, which the runtime does speak.
-      const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-      if (!offered.some((p) => WS_CHANNEL_PROTOCOLS.includes(p))) {
-        throw errors.badRequest(`websocket subprotocols ${offered.join(', ') || '(none)'} are not supported by this node's runtime; use SPDY/3.1 or v4.channel.k8s.io`);
-      }
-    } else if (!upgrade.startsWith('spdy/')) {
-      throw errors.badRequest(`unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}`);
-    }
+    if (sub === 'exec' && q.getAll('command').length === 0) throw errors.badRequest('you must specify at least one command for the container');
+    if (sub === 'portforward') portforwardPorts(q);
+    const tunnel = sub === 'portforward' && wantsPortForwardTunnel(req);
+    if (!tunnel) checkUpgradeProtocol(req, sub);
     const pod = await getPod(ctx, route.namespace, route.name);
-    const container = pickContainer(pod, q.get('container'));
+    const container = sub === 'portforward' ? '' : pickContainer(pod, q.get('container'));
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') throw errors.badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      throw errors.badRequest(sub === 'exec' ? `cannot exec into a container in a completed pod; current phase is ${phase}`
+        : sub === 'attach' ? `cannot attach to a container in a completed pod; current phase is ${phase}`
+          : `cannot port-forward to a completed pod; current phase is ${phase}`);
+    }
     const { host, port } = await kubeletOf(ctx, pod);
-    const out = new URLSearchParams();
-    for (const c of q.getAll('command')) out.append('command', c);
-    for (const p of ['stdin', 'stdout', 'stderr', 'tty']) { const v = q.get(p); if (v !== null) out.set(p, v); }
-    const path = `/exec/${encodeURIComponent(route.namespace)}/${encodeURIComponent(route.name)}/${encodeURIComponent(container)}?${out}`;
-    ctx.log('exec', { pod: `${route.namespace}/${route.name}`, container, node: pod.spec?.nodeName });
-    await splice(req, socket, head, host, port, path);
+    const path = kubeletStreamPath(sub, route.namespace, route.name, container, q);
+    ctx.log(sub, { pod: `${route.namespace}/${route.name}`, ...(container ? { container } : {}), node: pod.spec?.nodeName });
+    if (tunnel) {
+      await tunnelPortForward(req, socket, head, { connect: () => connectKubelet(host, port, ctx.kubeletClient), authority: `${host}:${port}`, path },
+        (code, message) => rejectUpgrade(socket, code === 404 ? new ApiError(404, 'NotFound', message) : code < 500 ? errors.badRequest(message) : new ApiError(500, 'InternalError', message)));
+    } else {
+      await splice(req, socket, head, host, port, path, ctx.kubeletClient);
+    }
   } catch (err) {
     rejectUpgrade(socket, err);
   }
   return true;
 }
 
+/** A connection to the kubelet (TLS with ctx.kubeletClient), ready to write; 10 s deadline. */
+function connectKubelet(host: string, port: number, kc: KubeletClient | undefined): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const up: Socket = kc ? tlsConnect({ host, port, ...kubeletTls(kc), ...(isIP(host) ? {} : { servername: host }) }) : connect({ host, port });
+    const timer = setTimeout(() => { up.destroy(); reject(new ApiError(504, 'Timeout', `timed out connecting to the kubelet at ${host}:${port}`)); }, 10_000);
+    up.once(kc ? 'secureConnect' : 'connect', () => { clearTimeout(timer); up.off('error', onError); resolve(up); });
+    const onError = (err: Error): void => { clearTimeout(timer); reject(new ApiError(500, 'InternalError', `error dialing the kubelet at ${host}:${port}: ${err.message}`)); };
+    up.once('error', onError);
+  });
+}
+
 const SKIP_HEADERS = new Set(['host', 'authorization', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding']);
 
 /** Replays the upgrade request to host:port path and splices both connections until either closes. */
-function splice(req: IncomingMessage, client: Duplex, head: Buffer, host: string, port: number, path: string): Promise<void> {
+function splice(req: IncomingMessage, client: Duplex, head: Buffer, host: string, port: number, path: string, kc: KubeletClient | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const up: Socket = connect({ host, port });
+    const up: Socket = kc ? tlsConnect({ host, port, ...kubeletTls(kc), ...(isIP(host) ? {} : { servername: host }) }) : connect({ host, port });
     let settled = false;
     const done = (): void => {
       if (settled) return;
@@ -189,7 +262,7 @@ function splice(req: IncomingMessage, client: Duplex, head: Buffer, host: string
       resolve();
     };
     const timer = setTimeout(() => { rejectUpgrade(client, new ApiError(504, 'Timeout', `timed out connecting to the kubelet at ${host}:${port}`)); done(); }, 10_000);
-    up.once('connect', () => {
+    up.once(kc ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${host}:${port}`];
       const raw = req.rawHeaders;

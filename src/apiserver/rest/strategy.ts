@@ -34,6 +34,8 @@ const NAME_RULES: Record<string, NameRule> = {
 };
 
 function nameRule(def: ResourceDef): NameRule {
+  // ValidateRBACName: role and binding names are path segments ("system:node").
+  if (def.group === 'rbac.authorization.k8s.io') return 'path-segment';
   return (def.group === '' && NAME_RULES[def.plural]) || 'dns1123Subdomain';
 }
 

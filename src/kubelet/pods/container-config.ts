@@ -11,6 +11,7 @@ import { Quantity } from '../../machinery/quantity.js';
 import type { ContainerConfig, KeyValue, LinuxContainerResources, Mount } from '../runtime/types.js';
 import { containerAnnotations, containerLabels } from './labels.js';
 import { expand } from './expand.js';
+import { terminationMessageMount } from './termination-message.js';
 
 export const CPU_PERIOD_US = 100_000;
 const MIN_SHARES = 2;
@@ -88,6 +89,8 @@ export function containerConfig(i: ContainerConfigInput): ContainerConfig {
       ...(vm.mountPropagation === 'Bidirectional' ? { propagation: 'PROPAGATION_BIDIRECTIONAL' as const } : vm.mountPropagation === 'HostToContainer' ? { propagation: 'PROPAGATION_HOST_TO_CONTAINER' as const } : {}),
     });
   }
+  const tm = terminationMessageMount(i.podDir, c, i.restartCount);
+  if (tm) mounts.push(tm);
   const sc = c.securityContext ?? {};
   const psc = pod.spec?.securityContext ?? {};
   const runAsUser = sc.runAsUser ?? psc.runAsUser;

@@ -20,6 +20,7 @@ import type { VolumeManager } from '../volumes/manager.js';
 import { computePodActions, backoffKey, type KillAction, type StartAction } from './actions.js';
 import { Backoff } from './backoff.js';
 import { containerConfig } from './container-config.js';
+import { terminationMessageReader } from './termination-message.js';
 import type { DnsSettings } from './dns.js';
 import { EnvError, resolveEnv, type EnvSources } from './env.js';
 import { ImageError, type ImageManager } from './images.js';
@@ -293,6 +294,7 @@ export class PodSyncer {
       pod, sandbox: rt.sandbox, containers: rt.containers, waiting: terminal ? new Map() : this.waitingOf(uid),
       ready: (id) => this.d.probes.isReady(id), started: (id) => this.d.probes.isStarted(id),
       hostIP: this.d.nodeIP, runtimeName: this.d.runtimeName, now: this.d.clock.now(), terminal,
+      terminationMessage: terminationMessageReader(pod, this.d.volumes.podDir(uid)),
     });
     const target = this.d.statusTarget?.(pod);
     if (target === null) return status;

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { ContainerRuntime } from '../runtime/types.js';
-import { startKubeletServer, containerLogFiles } from './server.js';
+import { startKubeletServer, containerLogFiles, type KubeletAuth } from './server.js';
+import type { RequestAttributes } from '../../apiserver/auth/types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-server-'));
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'main' }] } } as unknown as Pod;
@@ -26,9 +27,15 @@ streaming.on('upgrade', (req, socket) => {
 });
 await new Promise<void>((r) => streaming.listen(0, '127.0.0.1', r));
 const streamingPort = (streaming.address() as AddressInfo).port;
+const attachCalls: unknown[] = [];
+const forwardCalls: unknown[] = [];
 const runtime = {
   listContainers: async () => [{ id: 'c1' }],
+  listPodSandbox: async (f: { state?: string; labelSelector?: Record<string, string> }) =>
+    (f.state === 'SANDBOX_READY' && f.labelSelector?.['io.kubernetes.pod.uid'] === 'u1' ? [{ id: 'sb1' }] : []),
   exec: async (req: unknown) => { execCalls.push(req); return { url: `http://127.0.0.1:${streamingPort}/exec/token123` }; },
+  attach: async (req: unknown) => { attachCalls.push(req); return { url: `http://127.0.0.1:${streamingPort}/attach/token456` }; },
+  portForward: async (req: unknown) => { forwardCalls.push(req); return { url: `http://127.0.0.1:${streamingPort}/portforward/token789` }; },
 } as unknown as ContainerRuntime;
 const server = await startKubeletServer({
   runtime, logRoot: root, log: () => undefined, port: 0, host: '127.0.0.1', followPollMs: 20,
@@ -108,4 +115,74 @@ test('exec asks the runtime for a URL and splices the upgrade onto it', async ()
   assert.match(data, /X-Path: \/exec\/token123/);
   assert.match(data, /PING/);
   assert.deepEqual(execCalls, [{ containerId: 'c1', cmd: ['sh', '-c', 'id'], tty: false, stdin: false, stdout: true, stderr: true }]);
+});
+
+/** Sends an upgrade request and returns what came back once `until` matches (or 5 s passed). */
+async function upgrade(port: number, head: string, until: RegExp, send = 'ping'): Promise<string> {
+  const sock = connect(port, '127.0.0.1');
+  let data = '';
+  sock.on('data', (d: Buffer) => { data += d.toString(); });
+  sock.on('error', () => undefined);
+  sock.write(head);
+  const deadline = Date.now() + 5000;
+  let sent = false;
+  while (!until.test(data) && Date.now() < deadline && !sock.destroyed) {
+    if (!sent && /^HTTP\/1.1 101 [^]*\r\n\r\n/.test(data)) { sock.write(send); sent = true; }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  sock.destroy();
+  return data;
+}
+
+test('attach asks the runtime for an attach URL, stderr dropped with a TTY, and splices onto it', async () => {
+  const data = await upgrade(server.port, 'POST /attach/ns/p/main?stdin=true&stdout=true&stderr=true&tty=true HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n', /PING/);
+  assert.match(data, /X-Path: \/attach\/token456/);
+  assert.match(data, /PING/);
+  assert.deepEqual(attachCalls, [{ containerId: 'c1', tty: true, stdin: true, stdout: true, stderr: false }]);
+});
+
+test('portForward forwards into the pod\'s ready sandbox, ports from the query onto the runtime URL', async () => {
+  const data = await upgrade(server.port, 'GET /portForward/ns/p?port=8080&port=9090 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n', /PING/);
+  assert.match(data, /X-Path: \/portforward\/token789\?port=8080&port=9090/);
+  assert.deepEqual(forwardCalls, [{ podSandboxId: 'sb1', port: [8080, 9090] }]);
+  const bad = await upgrade(server.port, 'POST /portForward/ns/p?port=70000 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n', /\r\n\r\n.+/);
+  assert.match(bad, /^HTTP\/1.1 400 Bad Request/);
+  const missing = await upgrade(server.port, 'POST /portForward/ns/nope HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n', /\r\n\r\n.+/);
+  assert.match(missing, /^HTTP\/1.1 404 Not Found[^]*pod "nope" not found/);
+});
+
+test('with auth, requests are authenticated and authorized as node subresources (a test authenticator)', async () => {
+  // Not the real authenticator: a header names the user, and only "admin" is allowed.
+  const seen: RequestAttributes[] = [];
+  const auth: KubeletAuth = {
+    authenticate: async (req) => { const u = req.headers['x-test-user']; return typeof u === 'string' ? { username: u, groups: [] } : null; },
+    authorize: async (a) => { seen.push(a); return { allowed: a.user.username === 'admin' }; },
+  };
+  const secured = await startKubeletServer({
+    runtime, logRoot: root, log: () => undefined, port: 0, host: '127.0.0.1', nodeName: 'node-1', auth,
+    findPod: (ns, name) => (ns === 'ns' && name === 'p' ? pod : undefined),
+  });
+  try {
+    const get = (path: string, user?: string) => new Promise<{ code: number; body: string }>((resolve, reject) => {
+      const r = request({ host: '127.0.0.1', port: secured.port, path, headers: user ? { 'x-test-user': user } : {}, timeout: 5000 }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    assert.deepEqual(await get('/containerLogs/ns/p/main'), { code: 401, body: 'Unauthorized\n' });
+    assert.deepEqual(await get('/containerLogs/ns/p/main', 'bob'), { code: 403, body: 'Forbidden (user=bob, verb=get, resource=nodes, subresource=proxy)\n' });
+    assert.deepEqual(await get('/containerLogs/ns/p/main?tailLines=1', 'admin'), { code: 200, body: 'new 4\n' });
+    assert.deepEqual(seen.at(-1), {
+      user: { username: 'admin', groups: [] }, verb: 'get', resourceRequest: true, path: '/containerLogs/ns/p/main',
+      apiGroup: '', apiVersion: 'v1', resource: 'nodes', subresource: 'proxy', namespace: '', name: 'node-1',
+    });
+    const head = (user: string) => `POST /exec/ns/p/main?command=id&stdout=true HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Test-User: ${user}\r\n\r\n`;
+    assert.match(await upgrade(secured.port, head('bob'), /\r\n\r\n.+/), /^HTTP\/1.1 403 Forbidden[^]*Forbidden \(user=bob, verb=create, resource=nodes, subresource=proxy\)/);
+    assert.match(await upgrade(secured.port, head('admin'), /PING/), /^HTTP\/1.1 101 [^]*PING/);
+  } finally {
+    await secured.close();
+  }
 });

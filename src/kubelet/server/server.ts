@@ -1,21 +1,25 @@
-// The kubelet's HTTP server (upstream: pkg/kubelet/server/server.go), the part the API server
-// proxies `kubectl logs` and `kubectl exec` to:
+// The kubelet's HTTP(S) server (upstream: pkg/kubelet/server/server.go), the part the API server
+// proxies `kubectl logs`, `exec`, `attach` and `port-forward` to:
 //   GET /containerLogs/{ns}/{pod}/{container}?follow&previous&tailLines&sinceSeconds&sinceTime&timestamps&limitBytes
-//   GET|POST /exec/{ns}/{pod}/{container}?command=..&stdin&stdout&stderr&tty  (Upgrade: SPDY/3.1 or websocket)
-// Logs are read from the CRI log files the runtime writes (<logRoot>/<ns>_<pod>_<uid>/<container>/<attempt>.log);
-// exec asks CRI for a streaming URL and splices the upgraded connection onto it.
+//   GET|POST /exec|/attach/{ns}/{pod}/{container}, /portForward/{ns}/{pod}  (Upgrade: SPDY/3.1 or websocket; streams.ts)
+// Logs are read from the CRI log files the runtime writes (<logRoot>/<ns>_<pod>_<uid>/<container>/<attempt>.log).
+// With `auth`, every request is authenticated and authorized first (auth.ts); with `tls`, it serves
+// HTTPS and asks for client certificates so the authenticator can read them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { ContainerRuntime } from '../runtime/types.js';
-import { proxyUpgrade } from '../runtime/streaming.js';
 import { podLogDir } from '../pods/sandbox-config.js';
-import { CONTAINER_NAME, POD_UID } from '../pods/labels.js';
 import type { KubeletLog } from '../types.js';
 import { parseCriLog, renderLogs, type LogLine } from './cri-log.js';
+import { checkAccess, type KubeletAuth } from './auth.js';
+import { HttpError, parseBool, resolveContainer, serveAttach, serveExec, servePortForward, type StreamDeps } from './streams.js';
+
+export type { KubeletAuth } from './auth.js';
 
 export interface KubeletServerOptions {
   runtime: ContainerRuntime;
@@ -25,19 +29,19 @@ export interface KubeletServerOptions {
   log: KubeletLog;
   /** Poll period of `follow` (default 250 ms). */
   followPollMs?: number;
+  /** This node's name: the `name` requests are authorized against (required with auth). */
+  nodeName?: string;
+  /** Authentication and authorization of every request; absent: everyone is served. */
+  auth?: KubeletAuth;
+  /** Serve HTTPS. clientCA: the CA client certificates are checked against (they stay optional). */
+  tls?: { cert: Buffer | string; key: Buffer | string; clientCA?: Buffer | string };
 }
 
 export interface KubeletServer {
   port: number;
+  /** "https" when serving TLS. */
+  scheme: 'http' | 'https';
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(readonly code: number, message: string) { super(message); }
-}
-
-function parseBool(v: string | null): boolean {
-  return v === 'true' || v === '1';
 }
 
 function intParam(q: URLSearchParams, name: string): number | undefined {
@@ -60,6 +64,8 @@ export async function containerLogFiles(logRoot: string, pod: Pod, container: st
     .map((m) => join(dir, m[0]));
 }
 
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+
 function splitPath(pathname: string): string[] {
   return pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
 }
@@ -68,14 +74,8 @@ export async function startKubeletServer(o: KubeletServerOptions & { port: numbe
   const sockets = new Set<Socket>();
   const stops = new Set<() => void>();
 
-  const resolvePod = (ns: string, name: string, container: string): Pod => {
-    const pod = o.findPod(ns, name);
-    if (!pod) throw new HttpError(404, `pod "${name}" not found in namespace "${ns}" on this node`);
-    const spec = pod.spec as { containers?: { name: string }[]; initContainers?: { name: string }[] } | undefined;
-    const names = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].map((c) => c.name);
-    if (!names.includes(container)) throw new HttpError(400, `container ${container} is not valid for pod ${name}`);
-    return pod;
-  };
+  const deps: StreamDeps = { runtime: o.runtime, findPod: o.findPod, log: o.log };
+  const resolvePod = (ns: string, name: string, container: string): Pod => resolveContainer(deps, ns, name, container);
 
   async function serveLogs(req: IncomingMessage, res: ServerResponse, parts: string[], q: URLSearchParams): Promise<void> {
     if (parts.length !== 4) throw new HttpError(404, 'expected /containerLogs/{namespace}/{pod}/{container}');
@@ -153,52 +153,47 @@ export async function startKubeletServer(o: KubeletServerOptions & { port: numbe
     }
   }
 
-  async function serveExec(req: IncomingMessage, socket: Duplex, head: Buffer, parts: string[], q: URLSearchParams): Promise<void> {
-    if (parts.length !== 4) throw new HttpError(404, 'expected /exec/{namespace}/{pod}/{container}');
-    const [, ns, name, container] = parts as [string, string, string, string];
-    const pod = resolvePod(ns, name, container);
-    const cmd = q.getAll('command');
-    if (cmd.length === 0) throw new HttpError(400, 'you must specify at least one command for the container');
-    const running = await o.runtime.listContainers({ state: 'CONTAINER_RUNNING', labelSelector: { [POD_UID]: pod.metadata.uid ?? '', [CONTAINER_NAME]: container } });
-    const c = running[0];
-    if (!c) throw new HttpError(400, `container ${container} is not running in pod ${name}`);
-    const tty = parseBool(q.get('tty'));
-    const { url } = await o.runtime.exec({
-      containerId: c.id, cmd, tty,
-      stdin: parseBool(q.get('stdin')), stdout: parseBool(q.get('stdout')),
-      // With a TTY, stderr is merged into stdout (CRI refuses both).
-      stderr: !tty && parseBool(q.get('stderr')),
-    });
-    o.log('exec', { pod: `${ns}/${name}`, container, cmd: cmd.join(' ') });
-    await proxyUpgrade(req, socket, head, url);
-  }
+  const streamers: Record<string, typeof serveExec> = { exec: serveExec, attach: serveAttach, portForward: servePortForward };
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://kubelet');
     const parts = splitPath(url.pathname);
     void (async () => {
       try {
+        if (o.auth) {
+          const access = await checkAccess(o.auth, req, o.nodeName ?? '');
+          if (!access.ok) throw new HttpError(access.code, access.message);
+        }
         if (parts[0] === 'healthz') { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); return; }
         if (parts[0] === 'containerLogs' && req.method === 'GET') { await serveLogs(req, res, parts, url.searchParams); return; }
-        if (parts[0] === 'exec') throw new HttpError(400, 'exec needs an upgrade to a streaming protocol (SPDY/3.1 or websocket)');
+        if (parts[0] && parts[0] in streamers) throw new HttpError(400, `${parts[0]} needs an upgrade to a streaming protocol (SPDY/3.1 or websocket)`);
         throw new HttpError(404, `${req.method} ${url.pathname}: not found`);
       } catch (err) {
         const code = err instanceof HttpError ? err.code : 500;
-        if (!res.headersSent) { res.writeHead(code, { 'Content-Type': 'text/plain' }); res.end(`${(err as Error).message}\n`); } else res.destroy();
+        if (!res.headersSent) { res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' }); res.end(`${(err as Error).message}\n`); } else res.destroy();
       }
     })();
-  });
+  };
+  const server: Server = o.tls
+    // requestCert without rejecting: clients may also come with a token, or with nothing (then 401).
+    ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key, ...(o.tls.clientCA ? { ca: o.tls.clientCA } : {}), requestCert: true, rejectUnauthorized: false }, onRequest)
+    : createServer(onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://kubelet');
     const parts = splitPath(url.pathname);
     void (async () => {
       try {
-        if (parts[0] !== 'exec') throw new HttpError(404, `${url.pathname}: not found`);
-        await serveExec(req, socket, head, parts, url.searchParams);
+        if (o.auth) {
+          const access = await checkAccess(o.auth, req, o.nodeName ?? '');
+          if (!access.ok) throw new HttpError(access.code, access.message);
+        }
+        const serve = parts[0] ? streamers[parts[0]] : undefined;
+        if (!serve) throw new HttpError(404, `${url.pathname}: not found`);
+        await serve(deps, req, socket, head, parts, url.searchParams);
       } catch (err) {
         const code = err instanceof HttpError ? err.code : 500;
         const body = `${(err as Error).message}\n`;
-        if (!socket.destroyed) socket.end(`HTTP/1.1 ${code} ${code === 404 ? 'Not Found' : code === 400 ? 'Bad Request' : 'Internal Server Error'}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        if (!socket.destroyed) socket.end(`HTTP/1.1 ${code} ${STATUS_TEXT[code] ?? 'Internal Server Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       }
     })();
   });
@@ -211,6 +206,7 @@ export async function startKubeletServer(o: KubeletServerOptions & { port: numbe
   const port = (server.address() as AddressInfo).port;
   return {
     port,
+    scheme: o.tls ? 'https' : 'http',
     close: () => new Promise<void>((resolve) => {
       for (const f of [...stops]) f();
       server.close(() => resolve());

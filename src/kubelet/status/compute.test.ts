@@ -101,3 +101,16 @@ test('a finished pod stays finished', () => {
   const p = pod({ containers: [{ name: 'a', image: 'busybox' }] }, { phase: 'Succeeded' });
   assert.equal(computePodStatus(input(p, [cri('a', 'ida', 'CONTAINER_RUNNING')])).phase, 'Succeeded');
 });
+
+test('termination messages go into terminated state and lastState, after the runtime\'s own message', () => {
+  const p = pod({ containers: [{ name: 'a', image: 'busybox' }] });
+  const messages: Record<string, string> = { id0: 'first run said bye', id1: 'second run said bye' };
+  const base = input(p, [cri('a', 'id0', 'CONTAINER_EXITED', 0, { exitCode: 1 }), cri('a', 'id1', 'CONTAINER_EXITED', 1, { exitCode: 137, reason: 'OOMKilled', message: 'killed' })],
+    [['a', { reason: 'CrashLoopBackOff' }]]);
+  const s = computePodStatus({ ...base, terminationMessage: (c) => messages[c.id] ?? '' });
+  assert.equal(s.containerStatuses![0].lastState!.terminated!.message, 'killed: second run said bye');
+  const running = computePodStatus({ ...input(p, [cri('a', 'id0', 'CONTAINER_EXITED', 0, { exitCode: 1 }), cri('a', 'id2', 'CONTAINER_RUNNING', 1)]), terminationMessage: (c) => messages[c.id] ?? '' });
+  assert.equal(running.containerStatuses![0].lastState!.terminated!.message, 'first run said bye');
+  const none = computePodStatus({ ...input(p, [cri('a', 'id9', 'CONTAINER_EXITED', 0)]), terminationMessage: () => '' });
+  assert.equal('message' in none.containerStatuses![0].state!.terminated!, false);
+});

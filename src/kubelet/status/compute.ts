@@ -30,6 +30,8 @@ export interface StatusInput {
   now: number;
   /** The pod is being torn down: once nothing runs, its phase is final (Succeeded or Failed). */
   terminal?: boolean;
+  /** What an exited run left as its termination message (pods/termination-message.ts); '' for none. */
+  terminationMessage?(c: CriStatus): string;
 }
 
 /** The runtime containers of one spec container, newest first. */
@@ -44,7 +46,7 @@ function terminatedReason(c: CriStatus): string {
   return c.exitCode === 0 ? 'Completed' : 'Error';
 }
 
-function stateOf(c: CriStatus, runtimeName: string): ContainerState {
+function stateOf(c: CriStatus, runtimeName: string, input?: StatusInput): ContainerState {
   switch (c.state) {
     case 'CONTAINER_RUNNING':
       return { running: { startedAt: rfc3339(nsToMs(c.startedAt)) } };
@@ -55,7 +57,10 @@ function stateOf(c: CriStatus, runtimeName: string): ContainerState {
         finishedAt: nsToMs(c.finishedAt) ? rfc3339(nsToMs(c.finishedAt)) : undefined,
         containerID: `${runtimeName}://${c.id}`,
       };
-      if (c.message) t.message = c.message;
+      // The runtime's own message first, then the container's (as upstream joins them).
+      const own = input?.terminationMessage?.(c) ?? '';
+      const message = [c.message, own].filter(Boolean).join(': ');
+      if (message) t.message = message;
       for (const k of Object.keys(t) as (keyof typeof t)[]) if (t[k] === undefined) delete t[k];
       return { terminated: t };
     }
@@ -78,15 +83,15 @@ function containerStatus(spec: Container, input: StatusInput, notCreatedReason: 
   s.restartCount = restartCountOf(cur.annotations);
   s.imageID = cur.imageRef ?? '';
   s.containerID = `${input.runtimeName}://${cur.id}`;
-  const curState = stateOf(cur, input.runtimeName);
+  const curState = stateOf(cur, input.runtimeName, input);
   if (waiting && cur.state !== 'CONTAINER_RUNNING') {
     // Waiting to be restarted (back-off, image pull...): the finished run becomes lastState.
     s.state = { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } };
     if (curState.terminated) s.lastState = curState;
-    else if (prev) s.lastState = stateOf(prev, input.runtimeName);
+    else if (prev) s.lastState = stateOf(prev, input.runtimeName, input);
   } else {
     s.state = curState;
-    if (prev && prev.state === 'CONTAINER_EXITED') s.lastState = stateOf(prev, input.runtimeName);
+    if (prev && prev.state === 'CONTAINER_EXITED') s.lastState = stateOf(prev, input.runtimeName, input);
   }
   if (cur.state === 'CONTAINER_RUNNING') {
     s.started = input.started(cur.id);

@@ -9,10 +9,12 @@ import type { Pod } from '../../api/core/v1/pod.js';
 import type { ConfigMap } from '../../api/core/v1/configmaps.js';
 import type { Secret } from '../../api/core/v1/secrets.js';
 import { Quantity } from '../../machinery/quantity.js';
+import type { Clock } from '../../machinery/clock.js';
 import type { PodAddresses } from '../pods/field-ref.js';
 import { writeAtomic, type FileProjection } from './atomic-writer.js';
 import { checkHostPath } from './host-path.js';
 import { configMapFiles, secretFiles, downwardFiles, DEFAULT_MODE } from './projections.js';
+import { ServiceAccountTokenManager, type TokenSource } from './service-account-token.js';
 
 const run = promisify(execFile);
 
@@ -60,13 +62,21 @@ export interface VolumeManagerOptions {
   sources: VolumeSources;
   allocatable(): Record<string, string>;
   mounter?: Mounter;
+  /**
+   * The TokenRequest API (tokenRequestSource(client)) for projected serviceAccountToken sources;
+   * without it those sources are left out of the volume.
+   */
+  tokens?: TokenSource;
+  clock?: Clock;
 }
 
 export class VolumeManager {
   private readonly mounter: Mounter;
+  private readonly tokens: ServiceAccountTokenManager | null;
 
   constructor(private readonly o: VolumeManagerOptions) {
     this.mounter = o.mounter ?? systemMounter;
+    this.tokens = o.tokens ? new ServiceAccountTokenManager(o.tokens, o.clock) : null;
   }
 
   podDir(uid: string): string {
@@ -115,7 +125,11 @@ export class VolumeManager {
             if (s.configMap) configMapFiles(s.configMap.name ?? '', await this.o.sources.configMap(ns, s.configMap.name ?? ''), s.configMap.items, mode, !!s.configMap.optional, files);
             else if (s.secret) secretFiles(s.secret.name ?? '', await this.o.sources.secret(ns, s.secret.name ?? ''), s.secret.items, mode, !!s.secret.optional, files);
             else if (s.downwardAPI) downwardFiles(pod, s.downwardAPI.items, mode, addrs, this.o.allocatable(), files);
-            // serviceAccountToken / clusterTrustBundle sources need the TokenRequest API: not yet.
+            else if (s.serviceAccountToken && this.tokens) {
+              const t = s.serviceAccountToken;
+              files.set(t.path ?? 'token', { data: Buffer.from(await this.tokens.token(pod, { audience: t.audience, expirationSeconds: t.expirationSeconds })), mode });
+            }
+            // clusterTrustBundle sources: not yet.
           }
           writeAtomic(dir, files);
           paths.set(name, dir);
@@ -132,10 +146,16 @@ export class VolumeManager {
 
   /** Unmounts what the pod mounted and removes its directory. */
   async teardown(uid: string): Promise<void> {
+    this.tokens?.forget(uid);
     const dir = this.podDir(uid);
     const mounts = this.mounter.mountsUnder(dir).sort((a, b) => b.length - a.length);
     for (const m of mounts) await this.mounter.unmount(m);
     rmSync(dir, { recursive: true, force: true });
+  }
+
+  /** When the pod's projected tokens are due for refresh (ms since the epoch), if it has any. */
+  nextTokenRefresh(uid: string): number | undefined {
+    return this.tokens?.nextRefresh(uid);
   }
 
   /** Uids with a directory on disk (to find leftovers of pods that are gone). */

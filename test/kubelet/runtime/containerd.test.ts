@@ -14,6 +14,11 @@ import { startTestNode, type TestNode } from './node-fixture.js';
 
 const run = promisify(execFile);
 
+/** The host's nftables tables ("table ip nat" lines). */
+async function hostNftTables(): Promise<string[]> {
+  return (await run('nft', ['list', 'tables'])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
 async function until<T>(what: string, deadlineMs: number, fn: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + deadlineMs;
   let last: unknown;
@@ -56,8 +61,10 @@ describe('CRI client against real containerd', { timeout: 90_000 }, () => {
   let sandboxId = '';
   let webId = '';
   let podIP = '';
+  let hostTablesBefore: string[] = [];
 
   before(async () => {
+    hostTablesBefore = await hostNftTables();
     node = await startTestNode();
     rt = node.runtime;
     sandboxConfig = {
@@ -137,11 +144,12 @@ describe('CRI client against real containerd', { timeout: 90_000 }, () => {
     assert.equal(fail.stderr.toString(), 'oops\n');
   });
 
-  it('hands out streaming URLs on the loopback streaming server', async () => {
+  it('hands out streaming URLs on the node\'s streaming server address', async () => {
+    const at = node.streamAddress.replace(/\./g, '\\.');
     const { url } = await rt.exec({ containerId: webId, cmd: ['sh'], tty: false, stdin: true, stdout: true, stderr: true });
-    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/exec\/[\w-]+$/);
+    assert.match(url, new RegExp(`^http://${at}:\\d+/exec/[\\w-]+$`));
     const pf = await rt.portForward({ podSandboxId: sandboxId, port: [8080] });
-    assert.match(pf.url, /^http:\/\/127\.0\.0\.1:\d+\/portforward\/[\w-]+$/);
+    assert.match(pf.url, new RegExp(`^http://${at}:\\d+/portforward/[\\w-]+$`));
   });
 
   it('filters lists by state, sandbox, id prefix and labels', async () => {
@@ -261,5 +269,9 @@ describe('CRI client against real containerd', { timeout: 90_000 }, () => {
     await assert.rejects(readdir(dir), { code: 'ENOENT' });
     const links = (await run('ip', ['-o', 'link', 'show'])).stdout;
     assert.ok(!links.includes(containerd.bridge), `bridge ${containerd.bridge} still present`);
+    // CNI's rules lived in the node's own network namespace: the host has no table it did not have.
+    const added = (await hostNftTables()).filter((t) => !hostTablesBefore.includes(t));
+    assert.deepEqual(added, []);
+    assert.ok(!(await run('ip', ['netns', 'list'])).stdout.includes(`k8ts-${dir.slice(-6)}`), 'the node\'s network namespace is gone');
   });
 });

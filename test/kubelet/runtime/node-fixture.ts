@@ -2,8 +2,13 @@
 // random (so concurrent test files do not collide on routes), the demo images imported, and a
 // destroy() that removes pods, stops containerd, deletes the bridge, the pod cgroup parents and
 // the directory. Other test files (the kubelet's) can use it too.
+// Unless the caller brings a network namespace, the node gets one of its own (test-netns.ts):
+// CNI's bridge, iptables/nftables rules and pods stay in it; the host keeps only a veth and a
+// route to the pod subnet (so the test process reaches pods and the streaming server), both gone
+// with the namespace.
 import { mkdtemp } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { createTestNetns, type TestNetns } from './test-netns.js';
 import { connectCri } from '../../../src/kubelet/runtime/cri-client.js';
 import { destroyNode, startContainerd, type ContainerdHandle } from '../../../src/kubelet/runtime/containerd.js';
 import { removeCgroup } from '../../../src/kubelet/runtime/cgroups.js';
@@ -14,6 +19,8 @@ export interface TestNode {
   dir: string;
   socket: string;
   podCIDR: string;
+  /** Where containerd's streaming server listens (its URLs point there). */
+  streamAddress: string;
   /** Put pod cgroups under this parent (e.g. `${cgroupRoot}/pod<uid>`): destroy() removes it. */
   cgroupRoot: string;
   runtime: ContainerRuntime;
@@ -30,7 +37,16 @@ export async function startTestNode(opts: { log?: boolean; netnsPath?: string } 
   const dir = await mkdtemp('/tmp/k8ts-cri-');
   const podCIDR = `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 256)}.0/24`;
   const log = opts.log ? (e: string, f?: Record<string, unknown>) => console.log(e, f ?? {}) : undefined;
-  const containerd = await startContainerd({ dir, podCIDR, log, netnsPath: opts.netnsPath });
+  let netns: TestNetns | undefined;
+  let containerd: ContainerdHandle;
+  try {
+    if (!opts.netnsPath) netns = await createTestNetns(`k8ts-${basename(dir).slice(-6)}`, podCIDR);
+    // In its own namespace the streaming server listens on the namespace's veth address, which the host reaches.
+    containerd = await startContainerd({ dir, podCIDR, log, netnsPath: opts.netnsPath ?? netns?.path, ...(netns ? { streamAddress: netns.innerAddress } : {}) });
+  } catch (err) {
+    await netns?.destroy();
+    throw err;
+  }
   const runtime = connectCri(containerd.socket);
   const cgroupRoot = `/${basename(dir)}`;
   let destroyed = false;
@@ -42,6 +58,7 @@ export async function startTestNode(opts: { log?: boolean; netnsPath?: string } 
       await destroyNode(containerd, { removeDir: true, log });
     } finally {
       await removeCgroup(cgroupRoot);
+      await netns?.destroy();
     }
   };
   let imported: string[] = [];
@@ -53,5 +70,5 @@ export async function startTestNode(opts: { log?: boolean; netnsPath?: string } 
     await destroy();
     throw err;
   }
-  return { dir, socket: containerd.socket, podCIDR, cgroupRoot, runtime, containerd, busybox: DEMO_BUSYBOX_IMAGE, pause: DEMO_PAUSE_IMAGE, imported, destroy };
+  return { dir, socket: containerd.socket, podCIDR, streamAddress: netns?.innerAddress ?? '127.0.0.1', cgroupRoot, runtime, containerd, busybox: DEMO_BUSYBOX_IMAGE, pause: DEMO_PAUSE_IMAGE, imported, destroy };
 }

@@ -1,0 +1,1 @@
+export { createClusterRoleAggregationController, aggregate, CLUSTERROLES } from './controller.js';

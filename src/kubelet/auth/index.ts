@@ -1,0 +1,1 @@
+export { delegatedKubeletAuth, userFromCertificate, verifyClientCertificate, type DelegatedAuthOptions, type DelegatedKubeletAuth } from './delegated.js';
