@@ -10,7 +10,8 @@ import { resources as scheduling } from './scheduling/v1/index.js';
 import { resources as rbac } from './rbac/v1/index.js';
 import { resources as authorization } from './authorization/v1/index.js';
 import { resources as certificates } from './certificates/v1/index.js';
+import { resources as authentication } from './authentication/v1/index.js';
 
 export function allResources(): ResourceDef<any>[] {
-  return [...coreCluster, ...coreWorkloads, ...apps, ...coordination, ...discovery, ...scheduling, ...rbac, ...authorization, ...certificates];
+  return [...coreCluster, ...coreWorkloads, ...apps, ...coordination, ...discovery, ...scheduling, ...rbac, ...authorization, ...certificates, ...authentication];
 }

@@ -481,7 +481,7 @@ async function dispatch(rc: RequestContext, route: Route, method: string): Promi
     await handlePodLog(rc);
     return;
   }
-  if ((sub === 'exec' || sub === 'attach') && r === rc.ctx.pods) {
+  if ((sub === 'exec' || sub === 'attach' || sub === 'portforward') && r === rc.ctx.pods) {
     throw errors.badRequest('Upgrade request required');
   }
   const custom = r.hooks?.subresources?.[sub];

@@ -3,11 +3,13 @@
 // does not). The server then publishes it the way a cluster publishes CoreDNS: the `kube-dns`
 // Service in kube-system at the service CIDR's 10th address, with an EndpointSlice (and Endpoints)
 // naming the listener, so the service proxy DNATs <clusterDNS>:53 to it like any other Service.
-// It is selectorless: no controller manages its endpoints but this file.
+// It is selectorless: no controller manages its endpoints but this file. Each server adds its own
+// endpoint (one slice per node, its address in the Endpoints) and withdraws it when it stops, so
+// several servers sharing a datastore all serve DNS.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../api/resource.js';
-import { isNotFound, resourceRef, type RestClient, type ResourceRef } from '../client/rest.js';
+import { isConflict, isNotFound, resourceRef, type RestClient, type ResourceRef } from '../client/rest.js';
 import { startDns, type RunningDns } from '../dns/index.js';
 
 const run = promisify(execFile);
@@ -16,7 +18,12 @@ const SERVICES = resourceRef('', 'v1', 'services');
 const ENDPOINTS = resourceRef('', 'v1', 'endpoints');
 const ENDPOINTSLICES = resourceRef('discovery.k8s.io', 'v1', 'endpointslices');
 
-export const KUBE_DNS = { namespace: 'kube-system', name: 'kube-dns', sliceName: 'kube-dns-k8ts' } as const;
+export const KUBE_DNS = { namespace: 'kube-system', name: 'kube-dns' } as const;
+
+/** This node's EndpointSlice of kube-dns. */
+export function kubeDnsSliceName(nodeName: string): string {
+  return `kube-dns-${nodeName}`.slice(0, 253).replace(/[.-]+$/, '');
+}
 /** Ours in the EndpointSlice's managed-by label: the EndpointSlice controller leaves it alone. */
 export const MANAGED_BY = 'server.k8ts.io';
 
@@ -87,7 +94,7 @@ export function kubeDnsObjects(t: KubeDnsTarget): { service: KubeObject; endpoin
     },
     slice: {
       apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-      metadata: { name: KUBE_DNS.sliceName, namespace, labels: { ...labels, 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY } },
+      metadata: { name: kubeDnsSliceName(t.nodeName), namespace, labels: { ...labels, 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY } },
       addressType: 'IPv4',
       endpoints: [{ addresses: [t.address], conditions: { ready: true, serving: true, terminating: false }, nodeName: t.nodeName }],
       ports,
@@ -140,8 +147,49 @@ export async function ensureKubeDnsService(client: RestClient, t: KubeDnsTarget,
   } catch (err) {
     throw new Error(`cannot create Service ${namespace}/${name} with clusterIP ${t.clusterIP} (choose another with --cluster-dns): ${(err as Error).message}`);
   }
-  await upsert(client, ENDPOINTS, objs.endpoints, ['subsets']);
+  await updateEndpoints(client, objs.endpoints, t.nodeName, true);
   await upsert(client, ENDPOINTSLICES, objs.slice, ['addressType', 'endpoints', 'ports']);
+}
+
+type EndpointsSubset = { addresses?: { ip: string; nodeName?: string }[]; ports?: unknown[] };
+
+/** Puts this node's address into the kube-dns Endpoints (or takes it out), keeping other servers'. */
+async function updateEndpoints(client: RestClient, ours: KubeObject, nodeName: string, add: boolean): Promise<void> {
+  const { namespace, name } = KUBE_DNS;
+  const mine = (ours as unknown as { subsets: EndpointsSubset[] }).subsets[0]!;
+  for (let attempt = 0; ; attempt++) {
+    const cur = await client.get<Obj & { subsets?: EndpointsSubset[] }>(ENDPOINTS, name, { namespace }).catch((err) => {
+      if (isNotFound(err)) return null;
+      throw err;
+    });
+    if (!cur) {
+      if (add) await client.create(ENDPOINTS, ours as Obj, { namespace });
+      return;
+    }
+    // Other servers' addresses keep their own ports (a server may have fallen back to another).
+    const kept = (cur.subsets ?? []).map((s) => ({ ...s, addresses: (s.addresses ?? []).filter((a) => a.nodeName !== nodeName) }))
+      .filter((s) => s.addresses.length);
+    const next = {
+      ...cur,
+      metadata: { ...cur.metadata, labels: { ...(cur.metadata.labels ?? {}), ...(ours.metadata.labels ?? {}) } },
+      subsets: add ? [...kept, mine] : kept,
+    };
+    if (JSON.stringify(next) === JSON.stringify(cur)) return;
+    try {
+      await client.update<Obj>(ENDPOINTS, next, { namespace });
+      return;
+    } catch (err) {
+      // Another server wrote it meanwhile: read it again.
+      if (!isConflict(err) || attempt >= 5) throw err;
+    }
+  }
+}
+
+/** Takes this node's DNS endpoint out of kube-dns (when its server stops). */
+export async function withdrawKubeDnsEndpoint(client: RestClient, nodeName: string): Promise<void> {
+  await client.delete(ENDPOINTSLICES, kubeDnsSliceName(nodeName), { namespace: KUBE_DNS.namespace }).catch((err) => { if (!isNotFound(err)) throw err; });
+  const ours = kubeDnsObjects({ clusterIP: '', address: '', port: 0, nodeName }).endpoints;
+  await updateEndpoints(client, ours, nodeName, false);
 }
 
 export interface ServerDnsOptions {
@@ -191,7 +239,18 @@ export async function startServerDns(o: ServerDnsOptions): Promise<ServerDns> {
       throw err;
     }
     log('cluster dns up', { service: `${KUBE_DNS.namespace}/${KUBE_DNS.name}`, clusterIP: o.clusterIP, listen: `${address}:${dns.port}`, domain: o.clusterDomain });
-    return { clusterIP: o.clusterIP, address, port: dns.port, dns, async stop() { await dns.stop(); o.client.close(); } };
+    return {
+      clusterIP: o.clusterIP, address, port: dns.port, dns,
+      async stop() {
+        // Best effort, and quick: a server that cannot reach its API server still stops.
+        await Promise.race([
+          withdrawKubeDnsEndpoint(o.client, o.nodeName).catch((err) => log('dns endpoint not withdrawn', { err: String(err) })),
+          new Promise((r) => setTimeout(r, 3000).unref()),
+        ]);
+        await dns.stop();
+        o.client.close();
+      },
+    };
   } catch (err) {
     o.client.close();
     throw err;

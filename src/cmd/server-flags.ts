@@ -13,6 +13,12 @@ export interface ServerFlags {
   nodeLeaseDurationSeconds?: number;
   /** How pods reach pods on other nodes: host-gw routes (one link) or a VXLAN overlay. */
   networkBackend: 'host-gw' | 'vxlan';
+  /** An external store shared by several servers (`etcd:http://a:2379,http://b:2379`); default: the embedded SQLite store. */
+  datastoreEndpoint?: string;
+  /** Controller manager and scheduler elect a leader (default: on with a shared datastore). */
+  leaderElect?: boolean;
+  /** Their Lease's duration (default 15 s); renew deadline 2/3 and retry period 2/15 of it. */
+  leaderElectLeaseDurationMs?: number;
   /** How long a node may go without a heartbeat before it is marked NotReady/Unknown (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
   serviceCIDR: string;
@@ -51,6 +57,9 @@ flags:
   --cluster-cidr CIDR     (default 10.244.0.0/16)
   --node-monitor-grace-period D  (default 40s) silence after which a node is NotReady/Unknown
   --node-lease-duration-seconds N  (default 40) the kubelet renews its Lease every N/4 s
+  --datastore-endpoint S  etcd:http://host:2379,... a store shared by several servers (HA); default: embedded SQLite
+  --leader-elect[=BOOL]   controller manager and scheduler elect a leader (default: true with --datastore-endpoint)
+  --leader-elect-lease-duration D  (default 15s) how long a dead leader holds its Lease
   --network-backend B     (default host-gw) host-gw: routes between nodes on one link; vxlan: an overlay
   --service-cidr CIDR     (default 10.96.0.0/12)
   --cluster-dns IP        (default the service CIDR's 10th address, 10.96.0.10) the kube-dns ClusterIP
@@ -86,6 +95,9 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
       case '--cluster-cidr': f.clusterCIDR = val(); break;
       case '--node-monitor-grace-period': f.nodeMonitorGracePeriodMs = parseDuration(val()); break;
       case '--node-lease-duration-seconds': f.nodeLeaseDurationSeconds = Number(val()); break;
+      case '--datastore-endpoint': f.datastoreEndpoint = val(); break;
+      case '--leader-elect': f.leaderElect = v === undefined ? true : v === 'true'; break;
+      case '--leader-elect-lease-duration': f.leaderElectLeaseDurationMs = parseDuration(val()); break;
       case '--network-backend': {
         const b = val();
         if (b !== 'host-gw' && b !== 'vxlan') throw new Error(`--network-backend must be host-gw or vxlan, not ${JSON.stringify(b)}`);

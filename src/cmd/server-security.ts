@@ -26,7 +26,6 @@ import {
 } from '../apiserver/serviceaccount/index.js';
 import { defaultAdmission } from '../apiserver/admission/index.js';
 import { objectKey } from '../apiserver/storage/keys.js';
-import { JOIN_GROUP } from './server-join.js';
 
 /** A component's identity: its client certificate (CN = user, O = groups). */
 export interface Identity {
@@ -163,10 +162,6 @@ export async function prepareServerSecurity(o: ServerSecurityOptions): Promise<S
     attach(api: ApiServer) {
       ctx = api.ctx;
       tokens.attach(api.ctx);
-      // Agents (`k8ts agent --token`) act with their join token until they have certificates of
-      // their own (the CSR flow is not wired yet): its group gets the node's and the proxy's roles.
-      void api.ready.then(() => Promise.all(JOIN_BINDINGS.map((b) => api.writeObject(b))))
-        .catch((err) => process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), component: 'server', msg: 'join token bindings not written', err: String(err) })}\n`));
     },
     credentials(component: string) {
       const p = pem(`client-${CLIENT_IDENTITY[component] ?? 'admin'}`);
@@ -177,13 +172,6 @@ export async function prepareServerSecurity(o: ServerSecurityOptions): Promise<S
     close: () => authz.close(),
   };
 }
-
-const joinBinding = (name: string, role: string): KubeObject => ({
-  apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-  subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: JOIN_GROUP }],
-} as KubeObject);
-const JOIN_BINDINGS = [joinBinding('k8ts:join-token:node', 'system:node'), joinBinding('k8ts:join-token:node-proxier', 'system:node-proxier')];
 
 /** The service account signing key (kubeadm's sa.key / sa.pub), made once and kept. */
 function serviceAccountKey(dir: string): { privateKeyPem: string; publicKeyPem: string } {

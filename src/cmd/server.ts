@@ -20,7 +20,7 @@ import { startProxy } from '../proxy/index.js';
 import { startNodeNetwork } from '../agent/network/node-network.js';
 import { loadOrCreateJoinToken, publishJoinToken } from './server-join.js';
 import { clusterDnsIP, startServerDns } from './server-dns.js';
-import { kubeconfig } from './apiserver.js';
+import { kubeconfig, openStore } from './apiserver.js';
 import { prepareServerSecurity } from './server-security.js';
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from './server-flags.js';
 import type { ContainerRuntime } from '../kubelet/runtime/types.js';
@@ -84,7 +84,11 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     containerdP?.catch(() => undefined);
 
     mkdirSync(join(flags.dataDir, 'server'), { recursive: true });
-    const store = openSqliteStore({ path: join(flags.dataDir, 'server', 'store.db') });
+    // One server: the embedded SQLite store. Several (HA): a shared etcd, and elected controller leaders.
+    const store = flags.datastoreEndpoint ? await openStore(flags.datastoreEndpoint) : openSqliteStore({ path: join(flags.dataDir, 'server', 'store.db') });
+    const leaderElect = flags.leaderElect ?? !!flags.datastoreEndpoint;
+    const lease = flags.leaderElectLeaseDurationMs ?? 15_000;
+    const election = { leaseDurationMs: lease, renewDeadlineMs: Math.round(lease * 2 / 3), retryPeriodMs: Math.round(lease * 2 / 15) };
     started.push({ name: 'store', stop: () => store.close() });
     // HTTPS, certificates and authn/authz/admission (server-security.ts); plain HTTP only with --insecure.
     const sec = flags.insecure ? null : await prepareServerSecurity(flags);
@@ -101,13 +105,16 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
 
     const client = (agent: string) => new RestClient({ server: url, userAgent: `k8ts-${agent}/v1.32.0`, ...sec?.credentials(agent) });
     const cmClient = client('controller-manager');
-    const cm: ControllerManager = await startControllerManager({ client: cmClient, leaderElect: false, options: { clusterCIDR: flags.clusterCIDR, nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, rootCACert: sec?.ca.cert, clusterSigning: sec ? { cert: sec.ca.cert, key: sec.ca.key } : undefined } });
+    const cm: ControllerManager = await startControllerManager({ client: cmClient, leaderElect, identity: `${flags.nodeName}_${process.pid}`, ...election, options: { clusterCIDR: flags.clusterCIDR, nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, rootCACert: sec?.ca.cert, clusterSigning: sec ? { cert: sec.ca.cert, key: sec.ca.key } : undefined } });
     started.push({ name: 'controller-manager', stop: async () => { await cm.stop(); cmClient.close(); } });
     // Agents join with this token (a bootstrap token; the Secret is what the API server checks).
     const joinToken = loadOrCreateJoinToken(flags.dataDir);
     await publishJoinToken(client('admin'), joinToken, { rbac: !!sec });
     const schedClient = client('scheduler');
-    const sched: RunningScheduler = await startScheduler({ client: schedClient, leaderElect: false });
+    const sched: RunningScheduler = await startScheduler({
+      client: schedClient, leaderElect, identity: `${flags.nodeName}_${process.pid}`,
+      config: { leaderElection: { leaseDuration: `${election.leaseDurationMs}ms`, renewDeadline: `${election.renewDeadlineMs}ms`, retryPeriod: `${election.retryPeriodMs}ms` } },
+    });
     started.push({ name: 'scheduler', stop: async () => { await sched.stop(); schedClient.close(); } });
 
     let readyAfterMs: number | null = null;

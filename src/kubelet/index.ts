@@ -25,6 +25,7 @@ import { DEFAULT_CGROUP_ROOT } from './pods/sandbox-config.js';
 import { ProbeManager } from './probes/manager.js';
 import { StatusManager } from './status/manager.js';
 import { VolumeManager, type Mounter } from './volumes/manager.js';
+import { tokenRequestSource } from './volumes/service-account-token.js';
 import { adoptOrRemove } from './gc/adopt.js';
 import { podUidsWithCgroups } from './gc/cgroups.js';
 import { StaticPodSource } from './static/static-pods.js';
@@ -117,7 +118,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const statics = opts.staticPodDir
     ? new StaticPodSource({ dir: opts.staticPodDir, nodeName, client, clock, log, onPods: (pods) => manager?.setStaticPods(pods) })
     : null;
-  const volumes = new VolumeManager({ rootDir: opts.rootDir, sources: env, allocatable, mounter: opts.mounter });
+  // Projected serviceAccountToken volumes get tokens through the TokenRequest API, bound to the pod.
+  const volumes = new VolumeManager({ rootDir: opts.rootDir, sources: env, allocatable, mounter: opts.mounter, tokens: tokenRequestSource(client), clock });
   const probes = new ProbeManager({ runtime, clock, recorder, onChange: (uid) => manager?.workers.trigger(uid) });
   const syncer = new PodSyncer({
     client, runtime, runtimeName: version.runtimeName, clock, recorder, log, volumes,

@@ -48,6 +48,15 @@ test('a client certificate carries the user as CN and each group as an O, for cl
   assert.ok(c.checkIssued(new X509Certificate(ca.cert)));
 });
 
+test('names with DN-special characters are kept exactly as given', async () => {
+  const ca = await createCa();
+  const odd = 'a+b,c\\d "q"=x;y';
+  const cl = await issueClientCert(ca, { cn: odd, orgs: ['g+h', 'o,p'] });
+  assert.deepEqual(certificateSubject(cl.cert), { cn: odd, orgs: ['g+h', 'o,p'] });
+  const req = await createCsr({ cn: odd, orgs: ['g "x"'] });
+  assert.deepEqual(certificateSubject(await signCsr(ca, req.csr, { usages: ['client auth'] })), { cn: odd, orgs: ['g "x"'] });
+});
+
 test('a signed CSR keeps the requester\'s subject, SANs and key, with the requested usages', async () => {
   const ca = await createCa();
   const req = await createCsr({ cn: 'system:node:n2', orgs: ['system:nodes'], dnsNames: ['n2.local'], ips: ['192.0.2.7'] });

@@ -6,7 +6,12 @@
 // that are slightly behind still accept a fresh certificate.
 import { createPrivateKey, randomBytes, X509Certificate, type webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import { subtle, x509 } from './x509-lib.js';
+import type * as X509 from '@peculiar/x509';
+
+// The X.509 library is loaded on first issue only: reading and checking certificates (every start,
+// every request) needs only node:crypto, and the library takes a while to load.
+let libP: Promise<typeof import('./x509-lib.js')> | null = null;
+const lib = () => (libP ??= import('./x509-lib.js'));
 
 /** A certificate and its private key, both PEM. */
 export interface CertKeyPair {
@@ -45,15 +50,18 @@ function pem(label: string, der: ArrayBuffer): string {
 }
 
 async function newKeyPair(): Promise<CryptoKeyPair> {
+  const { subtle } = await lib();
   return subtle.generateKey(EC_KEY, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
 }
 
 async function keyPem(k: CryptoKey): Promise<string> {
+  const { subtle } = await lib();
   return pem('PRIVATE KEY', await subtle.exportKey('pkcs8', k));
 }
 
 /** A PEM private key (PKCS#8, SEC1 "EC PRIVATE KEY" or PKCS#1 RSA) as a WebCrypto signing key, with its algorithm. */
 async function signingKey(keyPem: string): Promise<{ key: CryptoKey; alg: typeof EC_SIGN | typeof RSA_KEY }> {
+  const { subtle } = await lib();
   const ko = createPrivateKey(keyPem);
   const der = ko.export({ type: 'pkcs8', format: 'der' });
   if (ko.asymmetricKeyType === 'ec') {
@@ -72,9 +80,15 @@ function serialNumber(): string {
   return b.toString('hex');
 }
 
-/** CN first, then one O per group (each its own RDN, as Go's pkix.Name writes them). */
-function subjectName(cn: string, orgs: string[] = []): x509.JsonName {
-  return [...orgs.map((o) => ({ O: [o] })), { CN: [cn] }];
+/**
+ * One O per group, then CN, each its own RDN (Go's pkix.Name order). Values are given as UTF8String
+ * objects: the library reads plain strings with its text-DN rules (quotes, escapes), which would
+ * change a name such as `a "b"`.
+ */
+async function subjectName(cn: string, orgs: string[] = []): Promise<X509.Name> {
+  const { x509 } = await lib();
+  const attr = (v: string) => [{ utf8String: v }];
+  return new x509.Name([...orgs.map((o) => ({ O: attr(o) })), { CN: attr(cn) }] as never);
 }
 
 function validity(opts: IssueOptions, defaultMs: number): { notBefore: Date; notAfter: Date } {
@@ -84,9 +98,10 @@ function validity(opts: IssueOptions, defaultMs: number): { notBefore: Date; not
 
 /** A new self-signed CA (CA:true, keyCertSign). */
 export async function createCa(cn = 'k8ts-ca', opts: IssueOptions = {}): Promise<CertKeyPair> {
+  const { x509 } = await lib();
   const keys = await newKeyPair();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serialNumber(), name: subjectName(cn), keys, signingAlgorithm: EC_SIGN, ...validity(opts, CA_VALIDITY_MS),
+    serialNumber: serialNumber(), name: await subjectName(cn), keys, signingAlgorithm: EC_SIGN, ...validity(opts, CA_VALIDITY_MS),
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
@@ -97,7 +112,7 @@ export async function createCa(cn = 'k8ts-ca', opts: IssueOptions = {}): Promise
 }
 
 interface LeafSpec {
-  subject: x509.JsonName;
+  subject: X509.Name;
   usages: string[];
   dnsNames?: string[];
   ips?: string[];
@@ -105,16 +120,17 @@ interface LeafSpec {
   uris?: string[];
 }
 
-async function issue(ca: CertKeyPair, publicKey: x509.PublicKeyType, spec: LeafSpec, opts: IssueOptions): Promise<string> {
+async function issue(ca: CertKeyPair, publicKey: X509.PublicKeyType, spec: LeafSpec, opts: IssueOptions): Promise<string> {
+  const { x509 } = await lib();
   const caCert = new x509.X509Certificate(ca.cert);
   const signer = await signingKey(ca.key);
-  const names: x509.JsonGeneralName[] = [
+  const names: X509.JsonGeneralName[] = [
     ...(spec.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(spec.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
     ...(spec.emails ?? []).map((value) => ({ type: 'email' as const, value })),
     ...(spec.uris ?? []).map((value) => ({ type: 'url' as const, value })),
   ];
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension(spec.usages, false),
@@ -122,7 +138,7 @@ async function issue(ca: CertKeyPair, publicKey: x509.PublicKeyType, spec: LeafS
   ];
   if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serialNumber(), subject: spec.subject, issuer: caCert.subject, publicKey, signingKey: signer.key as never,
+    serialNumber: serialNumber(), subject: spec.subject, issuer: caCert.subjectName, publicKey, signingKey: signer.key as never,
     signingAlgorithm: signer.alg, ...validity(opts, LEAF_VALIDITY_MS), extensions,
   });
   return cert.toString('pem') + '\n';
@@ -139,7 +155,7 @@ export async function issueServingCert(ca: CertKeyPair, spec: ServingCertSpec, o
   for (const ip of spec.ips ?? []) if (!isIP(ip)) throw new Error(`not an IP address: ${ip}`);
   const keys = await newKeyPair();
   const cert = await issue(ca, keys.publicKey as never, {
-    subject: subjectName(spec.cn), usages: [USAGE_OIDS.serverAuth], dnsNames: unique(spec.dnsNames), ips: unique(spec.ips),
+    subject: await subjectName(spec.cn), usages: [USAGE_OIDS.serverAuth], dnsNames: unique(spec.dnsNames), ips: unique(spec.ips),
   }, opts);
   return { cert, key: await keyPem(keys.privateKey) };
 }
@@ -154,19 +170,20 @@ export interface ClientCertSpec {
 /** A client certificate (clientAuth): CN is the user, each O a group. */
 export async function issueClientCert(ca: CertKeyPair, spec: ClientCertSpec, opts: IssueOptions = {}): Promise<CertKeyPair> {
   const keys = await newKeyPair();
-  const cert = await issue(ca, keys.publicKey as never, { subject: subjectName(spec.cn, spec.orgs), usages: [USAGE_OIDS.clientAuth] }, opts);
+  const cert = await issue(ca, keys.publicKey as never, { subject: await subjectName(spec.cn, spec.orgs), usages: [USAGE_OIDS.clientAuth] }, opts);
   return { cert, key: await keyPem(keys.privateKey) };
 }
 
 /** A key and a PKCS#10 request for it (what a kubelet sends in a CertificateSigningRequest). */
 export async function createCsr(spec: ClientCertSpec & { dnsNames?: string[]; ips?: string[] }): Promise<{ csr: string; key: string }> {
+  const { x509 } = await lib();
   const keys = await newKeyPair();
-  const names: x509.JsonGeneralName[] = [
+  const names: X509.JsonGeneralName[] = [
     ...(spec.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(spec.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: subjectName(spec.cn, spec.orgs), keys: keys as never, signingAlgorithm: EC_SIGN,
+    name: await subjectName(spec.cn, spec.orgs), keys: keys as never, signingAlgorithm: EC_SIGN,
     extensions: names.length ? [new x509.SubjectAlternativeNameExtension(names)] : [],
   });
   return { csr: csr.toString('pem') + '\n', key: await keyPem(keys.privateKey) };
@@ -193,10 +210,11 @@ export interface SignCsrOptions extends IssueOptions {
  * (the requester must hold the key).
  */
 export async function signCsr(ca: CertKeyPair, csrPem: string, opts: SignCsrOptions): Promise<string> {
+  const { x509 } = await lib();
   const csr = new x509.Pkcs10CertificateRequest(csrPem);
   if (!(await csr.verify())) throw new Error('the certificate request signature is invalid');
   const ekus = [...new Set(opts.usages.map((u) => EKU_BY_USAGE[u]).filter((o): o is string => !!o))];
-  const spec: LeafSpec = { subject: csr.subjectName.toJSON(), usages: ekus, dnsNames: [], ips: [], emails: [], uris: [] };
+  const spec: LeafSpec = { subject: csr.subjectName, usages: ekus, dnsNames: [], ips: [], emails: [], uris: [] };
   const sanExt = csr.extensions.find((e) => e.type === '2.5.29.17');
   const san = sanExt ? new x509.SubjectAlternativeNameExtension(sanExt.rawData) : null;
   for (const n of san?.names.items ?? []) {
@@ -208,10 +226,12 @@ export async function signCsr(ca: CertKeyPair, csrPem: string, opts: SignCsrOpti
   return issue(ca, csr.publicKey as never, spec, opts);
 }
 
-/** Subject CN and O values of a PEM or DER certificate. */
+/** Subject CN and O values of a PEM or DER certificate (as decoded attribute values, no DN escaping). */
 export function certificateSubject(cert: string | Buffer): { cn: string; orgs: string[] } {
-  const c = new x509.X509Certificate(typeof cert === 'string' ? cert : new Uint8Array(cert));
-  return { cn: c.subjectName.getField('CN')[0] ?? '', orgs: c.subjectName.getField('O') };
+  const subject = new X509Certificate(cert).toLegacyObject().subject as unknown as Record<string, string | string[] | undefined>;
+  const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  // Go's pkix.Name keeps the last CN when there are several; so does Kubernetes.
+  return { cn: all(subject.CN).at(-1) ?? '', orgs: all(subject.O) };
 }
 
 /** DNS names and IP addresses in a certificate's subjectAltName. */

@@ -13,6 +13,7 @@ import { Snapshot } from './cache/snapshot.js';
 import { InformerClusterLister } from './cluster-lister.js';
 import { addEventHandlers } from './event-handlers.js';
 import { loadConfig, type SchedulerConfig } from './framework/config.js';
+import { parseDuration } from '../cmd/duration.js';
 import { Framework, WaitingPods } from './framework/framework.js';
 import type { ClusterEvent, PluginFactory } from './framework/types.js';
 import { createMetrics, type SchedulerMetrics } from './metrics.js';
@@ -149,6 +150,9 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Runni
     const le = config.leaderElection ?? {};
     elector = new LeaderElector({
       client, namespace: le.resourceNamespace ?? 'kube-system', name: le.resourceName ?? 'kube-scheduler', identity, clock, log,
+      leaseDurationMs: le.leaseDuration ? parseDuration(le.leaseDuration) : undefined,
+      renewDeadlineMs: le.renewDeadline ? parseDuration(le.renewDeadline) : undefined,
+      retryPeriodMs: le.retryPeriod ? parseDuration(le.retryPeriod) : undefined,
       callbacks: {
         onStartedLeading: (signal) => { leading = true; tasks.push(lead(signal)); },
         onStoppedLeading: () => { leading = false; },

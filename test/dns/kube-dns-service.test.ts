@@ -9,7 +9,7 @@ import { networkInterfaces } from 'node:os';
 import { startCluster, type TestCluster } from '../client/cluster.js';
 import { resourceRef } from '../../src/client/rest.js';
 import { decode, encode, RCODE, TYPE, type Message } from '../../src/dns/wire.js';
-import { startServerDns, type ServerDns } from '../../src/cmd/server-dns.js';
+import { kubeDnsSliceName, startServerDns, type ServerDns } from '../../src/cmd/server-dns.js';
 
 const SERVICES = resourceRef('', 'v1', 'services');
 const ENDPOINTS = resourceRef('', 'v1', 'endpoints');
@@ -35,9 +35,9 @@ async function ask(port: number, name: string, type: number = TYPE.A): Promise<M
   }
 }
 
-const start = async (clusterIP = '10.96.0.10') => {
+const start = async (clusterIP = '10.96.0.10', nodeName = 'node-a') => {
   const d = await startServerDns({
-    client: cluster.client(), nodeName: 'node-a', clusterIP, clusterDomain: 'cluster.local',
+    client: cluster.client(), nodeName, clusterIP, clusterDomain: 'cluster.local',
     listenAddress: ADDR, port: 0, upstream: `127.0.0.1:${(upstream.address()).port}`,
   });
   running.push(d);
@@ -69,7 +69,7 @@ test('publishes kube-dns at the cluster DNS address, pointing at the listener, a
     const svc = await client.get<any>(SERVICES, 'kube-dns', { namespace: 'kube-system' });
     assert.equal(svc.spec.clusterIP, '10.96.0.10');
     assert.deepEqual(svc.spec.ports.map((p: any) => `${p.name}/${p.protocol}/${p.port}`), ['dns/UDP/53', 'dns-tcp/TCP/53']);
-    const slice = await client.get<any>(SLICES, 'kube-dns-k8ts', { namespace: 'kube-system' });
+    const slice = await client.get<any>(SLICES, kubeDnsSliceName('node-a'), { namespace: 'kube-system' });
     assert.deepEqual(slice.endpoints.map((e: any) => e.addresses[0]), [ADDR]);
     assert.deepEqual(slice.ports.map((p: any) => p.port), [d.port, d.port]);
     const ep = await client.get<any>(ENDPOINTS, 'kube-dns', { namespace: 'kube-system' });
@@ -106,6 +106,28 @@ test('a restart rewrites the endpoints to the new listener and keeps one Service
   } finally {
     await stop(second);
   }
+});
+
+test('each server adds its own endpoint and withdraws it when it stops', async () => {
+  const a = await start();
+  const b = await start('10.96.0.10', 'node-b');
+  const client = cluster.client();
+  const endpointsOf = async () => {
+    const ep = await client.get<any>(ENDPOINTS, 'kube-dns', { namespace: 'kube-system' });
+    return (ep.subsets ?? []).flatMap((s: any) => s.addresses.map((x: any) => `${x.nodeName}:${s.ports[0].port}`)).sort();
+  };
+  const slices = async () => (await client.list<any>(SLICES, { namespace: 'kube-system', labelSelector: 'kubernetes.io/service-name=kube-dns' })).items.map((s: any) => s.metadata.name).sort();
+  try {
+    assert.deepEqual(await endpointsOf(), [`node-a:${a.port}`, `node-b:${b.port}`]);
+    assert.deepEqual(await slices(), [kubeDnsSliceName('node-a'), kubeDnsSliceName('node-b')]);
+    await stop(b);
+    assert.deepEqual(await endpointsOf(), [`node-a:${a.port}`]);
+    assert.deepEqual(await slices(), [kubeDnsSliceName('node-a')]);
+  } finally {
+    if (running.includes(b)) await stop(b);
+    await stop(a);
+  }
+  assert.deepEqual(await endpointsOf(), []);
 });
 
 test('a kube-dns Service at another ClusterIP is replaced by one at the configured address', async () => {

@@ -1,7 +1,8 @@
 // `kubectl attach`, `kubectl port-forward` and termination messages end to end: the real kubectl
 // (1.32 through the gcloud dispatcher, 1.27 and 1.33) -> API server (pods/attach, pods/portforward)
 // -> kubelet (/attach, /portForward) -> containerd's streaming server. kubectl 1.31+ first tries
-// WebSocket and falls back to SPDY when the server refuses; every version must end up working.
+// WebSocket: port-forward's SPDY-in-WebSocket tunnel is served; attach's v5.channel.k8s.io is
+// refused and kubectl falls back to SPDY. Every version must end up working.
 // One server for the whole file, in a network namespace of its own (server-process.ts); kubectl
 // and the TCP clients run inside that namespace.
 import { test, before, after } from 'node:test';
@@ -70,7 +71,8 @@ async function tcpClient(port: number, count: number, waitMs = 10_000): Promise<
 
 /** kubectl port-forward with a random local port; resolves to that port once kubectl listens. */
 async function portForward(bin: string, target: string, remote: number) {
-  const pf = startKubectl(bin, ['port-forward', target, `:${remote}`]);
+  // -v=6 logs each request with its answer: which upgrade (WebSocket GET or SPDY POST) got the 101.
+  const pf = startKubectl(bin, ['-v=6', 'port-forward', target, `:${remote}`]);
   let local = 0;
   await pf.wait('port-forward listening', 30_000, () => {
     const m = /Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/.exec(pf.out.stdout);
@@ -162,6 +164,8 @@ test('kubectl port-forward pod carries several connections both ways', async () 
       // A second round over the same kubectl: connections after the first are forwarded too.
       const again = await tcpClient(pf.local, 2);
       for (const r of again) assert.equal(r.got, r.sent, `${v}: second round`);
+      // 1.31+ tunnel SPDY through a WebSocket (GET); older ones upgrade to SPDY directly (POST).
+      assert.match(pf.out.stderr, v === '1.27' ? /POST \S*\/portforward.*101 Switching Protocols/ : /GET.*\/portforward.*101 Switching Protocols/, `${v}: upgrade used`);
     } finally {
       pf.stop();
     }

@@ -1,8 +1,9 @@
 // Steady client traffic for end-to-end tests, run inside the server's network namespace (nsenter):
 //   node http-probe.js URL INTERVAL_MS
 // GETs URL over a fresh connection every INTERVAL_MS (so the proxy picks a backend each time) and
-// prints "<ms since epoch> <body>" per answer ("<ms> " when it failed). Runs until killed: tests
-// read when traffic moved from these timestamps without paying a process start per request.
+// prints "<ms since epoch when the request was sent> <ms it took> <body>" per answer ("ERR:<code>"
+// for a body when it failed). Runs until killed: tests read when traffic moved from these
+// timestamps without paying a process start per request.
 import http from 'node:http';
 
 const [url, intervalText = '10'] = process.argv.slice(2);
@@ -13,22 +14,24 @@ if (!url || !Number.isFinite(interval)) {
 }
 
 function once(): Promise<string> {
+  // A failure names its cause: ERR:ECONNREFUSED, ERR:timeout, ERR:500...
   return new Promise((resolve) => {
     const req = http.get(url!, { agent: false, timeout: 1000, headers: { Connection: 'close' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve(res.statusCode === 200 ? body.trim() : ''));
-      res.on('error', () => resolve(''));
+      res.on('end', () => resolve(res.statusCode === 200 ? body.trim() : `ERR:${res.statusCode}`));
+      res.on('error', () => resolve('ERR:response'));
     });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(''));
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(`ERR:${err.code ?? 'error'}`));
   });
 }
 
 process.stdout.on('error', () => process.exit(0)); // the test went away
 for (;;) {
+  const sent = Date.now();
   const name = await once();
-  process.stdout.write(`${Date.now()} ${name}\n`);
+  process.stdout.write(`${sent} ${Date.now() - sent} ${name}\n`);
   await new Promise((r) => setTimeout(r, interval));
 }

@@ -2,25 +2,28 @@
 // runs real busybox containers; the real kubectl drives it. From inside a pod, a Service answers
 // by ClusterIP and by DNS name (the cluster DNS behind kube-dns at 10.96.0.10) with every ready
 // backend in turn; the kubelet writes each dnsPolicy's resolv.conf; the cluster DNS serves
-// A/SRV/headless/hostname/ExternalName/pod records over UDP and TCP; a NodePort answers from the
-// host; traffic follows scaling and readiness within a second; a Service without endpoints refuses
-// at once; session affinity sticks; no proxy table outlives `k8ts proxy --cleanup` or the server.
+// A/SRV/headless/hostname/ExternalName/pod records over UDP and TCP and forwards other names to the
+// node's resolver; a NodePort answers from the host; traffic follows scaling and readiness within
+// a second; a Service without endpoints refuses at once; session affinity sticks; no proxy table
+// outlives `k8ts proxy --cleanup` or the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostResolvConf, parseResolvConf, type ResolvConf } from '../../src/kubelet/pods/dns.js';
 import { startServerProcess, run, K8TS, type ServerProcess } from './server-process.js';
 
 const DNS_ASK = join(import.meta.dirname, 'dns-ask.js');
 const HTTP_PROBE = join(import.meta.dirname, 'http-probe.js');
+const DNS_UPSTREAM = join(import.meta.dirname, 'dns-upstream.js');
 const CLUSTER_DNS = '10.96.0.10';
 const POD_CIDR_PREFIX = '10.250.11.';
 const BUSYBOX = { image: 'k8ts.local/busybox:1', imagePullPolicy: 'Never' };
 
 let sp: ServerProcess;
 let watcher: ChildProcess | null = null;
+let upstream: ChildProcess | null = null;
 const kubectl = (...args: string[]) => sp.kubectl(...args);
 const until = <T>(what: string, ms: number, probe: () => Promise<T | undefined | null | false>) => sp.until(what, ms, probe);
 
@@ -126,7 +129,8 @@ async function hostRound(ip: string, n = 15): Promise<string[]> {
 
 // Steady traffic from the host to the web Service (http-probe.ts), a new connection every 10 ms:
 // when traffic moved is read from its answers' timestamps.
-interface Answer { t: number; name: string }
+/** t: when the request was sent; name: the pod that answered, or ERR:<cause>. */
+interface Answer { t: number; ms: number; name: string }
 const probeLog: Answer[] = [];
 let probe: ChildProcess | null = null;
 
@@ -141,8 +145,8 @@ function startProbe(ip: string): void {
     while ((nl = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
-      const sp1 = line.indexOf(' ');
-      probeLog.push({ t: Number(line.slice(0, sp1)), name: line.slice(sp1 + 1).trim() });
+      const [t = '0', ms = '0', ...rest] = line.split(' ');
+      probeLog.push({ t: Number(t), ms: Number(ms), name: rest.join(' ').trim() });
     }
   });
 }
@@ -170,15 +174,14 @@ async function followsAfter(t0: number, good: (name: string) => boolean, all: st
 /** Scales the web RC and waits for that many ready endpoints; returns the slice change (the latest one when nothing had to change). */
 async function scaleWeb(replicas: number): Promise<SliceEvent> {
   const from = sliceLog.length;
+  const before = sliceLog.at(-1);
   await kubectl('scale', 'rc', 'web', `--replicas=${replicas}`);
-  const last = sliceLog.at(-1);
-  if (last && last.ready.length === replicas && from > 0) {
-    // Already there (a previous test left it so): the slice will not change.
-    const ps = (await getPods('app=web')).filter(isReady);
-    if (ps.length === replicas) return last;
-  }
+  if (before?.ready.length === replicas && (await getPods('app=web')).filter(isReady).length === replicas) return before;
   return sliceEvent(from, `${replicas} ready endpoints`, (r) => r.length === replicas);
 }
+
+/** The probe's answers around t0, offsets in ms: what traffic did when a change took long. */
+const answersSince = (t0: number) => probeLog.filter((a) => a.t >= t0 - 200).slice(0, 80).map((a) => `${a.t - t0}+${a.ms}:${a.name}`).join(' ');
 
 /** The proxy's sync lines since t0, with their offsets: why a change took long. */
 const proxySyncsSince = (t0: number) => sp.stderr().split('\n').filter((l) => l.includes('"proxy: synced"'))
@@ -206,8 +209,7 @@ before(async () => {
 });
 
 after(async () => {
-  watcher?.kill('SIGKILL');
-  probe?.kill('SIGKILL');
+  for (const c of [watcher, probe, upstream]) c?.kill('SIGKILL');
   await sp?.close();
 });
 
@@ -223,11 +225,11 @@ test('the kubelet writes resolv.conf for each dnsPolicy, merging dnsConfig', asy
   const conf = async (pod: string): Promise<ResolvConf> => parseResolvConf(await kubectl('logs', pod));
   const clusterSearch = ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'];
   const host = hostResolvConf(); // the node's; the server's namespace shares this host's files
-  assert.deepEqual(await conf('dns-cluster'),
-    { servers: [CLUSTER_DNS], searches: [...new Set([...clusterSearch, ...host.searches])], options: ['ndots:5'] });
-  assert.deepEqual(await conf('dns-default'), host);
-  assert.deepEqual(await conf('dns-none'), { servers: ['192.0.2.53'], searches: ['example.test'], options: ['ndots:2', 'edns0'] });
-  assert.deepEqual(await conf('dns-hostnet'),
+  const [cluster, dflt, none, hostnet] = await Promise.all(['dns-cluster', 'dns-default', 'dns-none', 'dns-hostnet'].map(conf));
+  assert.deepEqual(cluster, { servers: [CLUSTER_DNS], searches: [...new Set([...clusterSearch, ...host.searches])], options: ['ndots:5'] });
+  assert.deepEqual(dflt, host);
+  assert.deepEqual(none, { servers: ['192.0.2.53'], searches: ['example.test'], options: ['ndots:2', 'edns0'] });
+  assert.deepEqual(hostnet,
     { servers: [CLUSTER_DNS], searches: [...new Set([...clusterSearch, ...host.searches, 'extra.test'])], options: ['ndots:5'] });
 });
 
@@ -235,9 +237,11 @@ test('from a pod, a Service answers by ClusterIP and by DNS name, every ready ba
   const ip = await clusterIPOf('web');
   const web = (await getPods('app=web')).map((p) => p.metadata.name).sort();
   const out = await podExec('client', [
-    'for i in $(seq 20); do echo "ip $(timeout 3 wget -q -O- http://' + ip + '/)"; done',
-    'for i in $(seq 20); do echo "short $(timeout 3 wget -q -O- http://web/)"; done',
-    'for i in $(seq 20); do echo "fqdn $(timeout 3 wget -q -O- http://web.default.svc.cluster.local/)"; done',
+    // In parallel: 60 connections, each balanced on its own; one short line per write stays whole.
+    'for i in $(seq 20); do (echo "ip $(timeout 5 wget -q -O- http://' + ip + '/)") & done',
+    'for i in $(seq 20); do (echo "short $(timeout 5 wget -q -O- http://web/)") & done',
+    'for i in $(seq 20); do (echo "fqdn $(timeout 5 wget -q -O- http://web.default.svc.cluster.local/)") & done',
+    'wait',
     'nslookup web.default.svc.cluster.local',
   ].join('; '));
   const lines = out.split('\n');
@@ -250,8 +254,7 @@ test('from a pod, a Service answers by ClusterIP and by DNS name, every ready ba
 });
 
 test('cluster DNS answers service, SRV, headless, hostname, ExternalName and pod records over UDP and TCP via the ClusterIP', async () => {
-  const webIP = await clusterIPOf('web');
-  const pods = await getPods();
+  const [webIP, pods] = await Promise.all([clusterIPOf('web'), getPods()]);
   const dbIP = pods.find((p) => p.metadata.name === 'db')!.status.podIP!;
   const clientIP = pods.find((p) => p.metadata.name === 'client')!.status.podIP!;
   const questions = [
@@ -267,6 +270,27 @@ test('cluster DNS answers service, SRV, headless, hostname, ExternalName and pod
   for (const transport of [[], ['--tcp']]) {
     const got = JSON.parse(await inNetns(process.execPath, [DNS_ASK, CLUSTER_DNS, ...transport, ...questions])) as { rcode: number; answers: string[] }[];
     assert.deepEqual(got.map((g) => [g.rcode, g.answers]), want, `over ${transport.length ? 'TCP' : 'UDP'}`);
+  }
+});
+
+test('names outside the cluster domain are forwarded to the node\'s upstream resolver', async () => {
+  // The server forwards to the first nameserver of this host's /etc/resolv.conf; inside the
+  // server's network namespace a stand-in answers on that address.
+  const upstreamIP = parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8')).servers[0] ?? '';
+  assert.match(upstreamIP, /^\d+\.\d+\.\d+\.\d+$/, 'this test needs an IPv4 nameserver in /etc/resolv.conf');
+  if (!upstreamIP.startsWith('127.')) await inNetns('ip', ['addr', 'add', `${upstreamIP}/32`, 'dev', 'lo']);
+  const [cmd, argv] = sp.inNetns(process.execPath, [DNS_UPSTREAM, upstreamIP, '198.51.100.7']);
+  const u = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  upstream = u;
+  let said = '';
+  u.stdout!.on('data', (b: Buffer) => { said += b.toString(); });
+  u.stderr!.on('data', (b: Buffer) => { said += b.toString(); });
+  try {
+    await until('the stand-in upstream to listen', 10_000, async () => said.includes('ready') || (u.exitCode !== null ? Promise.reject(new Error(said)) : false));
+    const out = await podExec('client', 'nslookup example.org');
+    assert.match(out, /Name:\s+example\.org\s+Address:\s+198\.51\.100\.7/);
+  } finally {
+    u.kill('SIGKILL');
   }
 });
 
@@ -298,35 +322,39 @@ test('a Service without endpoints refuses connections at once', async () => {
   assert.match(fromPod, /Connection refused/);
 });
 
-test('scaling 3 -> 1 -> 3 moves traffic within a second of the EndpointSlice changing', async () => {
+test('scaling 3 -> 1 -> 3 moves traffic within a second of the EndpointSlice changing', async (t) => {
   const down = await scaleWeb(1);
   const survivor = (await nameByIP()).get(down.ready[0]!);
   assert.ok(survivor);
   const downMs = await followsAfter(down.t, (x) => x === survivor);
-  assert.ok(downMs <= 1000, `scale down: traffic followed after ${downMs} ms; proxy syncs: ${JSON.stringify(proxySyncsSince(down.t))}`);
+  t.diagnostic(`scale down: traffic followed ${downMs} ms after the slice changed`);
+  assert.ok(downMs <= 1000, `scale down: traffic followed after ${downMs} ms; proxy syncs: ${JSON.stringify(proxySyncsSince(down.t))}; answers: ${answersSince(down.t)}`);
 
   const up = await scaleWeb(3);
   const names = await nameByIP();
   const want = up.ready.map((x) => names.get(x)!);
   assert.equal(new Set(want).size, 3);
   const upMs = await followsAfter(up.t, (x) => want.includes(x), want);
-  assert.ok(upMs <= 1000, `scale up: traffic followed after ${upMs} ms; proxy syncs: ${JSON.stringify(proxySyncsSince(up.t))}`);
+  t.diagnostic(`scale up: traffic followed ${upMs} ms after the slice changed`);
+  assert.ok(upMs <= 1000, `scale up: traffic followed after ${upMs} ms; proxy syncs: ${JSON.stringify(proxySyncsSince(up.t))}; answers: ${answersSince(up.t)}`);
 });
 
-test('a pod failing its readiness probe stops receiving traffic, and gets it back when ready again', async () => {
+test('a pod failing its readiness probe stops receiving traffic, and gets it back when ready again', async (t) => {
   await scaleWeb(3);
   const victim = (await getPods('app=web')).filter(isReady)[0]!;
   let from = sliceLog.length;
   await kubectl('exec', victim.metadata.name, '--', 'rm', '/www/ready');
   const out = await sliceEvent(from, `${victim.metadata.name} not ready`, (r) => r.length === 2 && !r.includes(victim.status.podIP!), 30_000);
-  const outMs = await followsAfter(out.t, (x) => x !== '' && x !== victim.metadata.name);
-  assert.ok(outMs <= 1000, `traffic left the unready pod after ${outMs} ms; proxy syncs: ${JSON.stringify(proxySyncsSince(out.t))}`);
+  const outMs = await followsAfter(out.t, (x) => !x.startsWith('ERR:') && x !== victim.metadata.name);
+  t.diagnostic(`unready: traffic left ${outMs} ms after the slice changed`);
+  assert.ok(outMs <= 1000, `traffic left the unready pod after ${outMs} ms; proxy syncs: ${JSON.stringify(proxySyncsSince(out.t))}; answers: ${answersSince(out.t)}`);
 
   from = sliceLog.length;
   await kubectl('exec', victim.metadata.name, '--', 'touch', '/www/ready');
   const back = await sliceEvent(from, `${victim.metadata.name} ready again`, (r) => r.length === 3, 30_000);
-  const backMs = await followsAfter(back.t, (x) => x !== '', [victim.metadata.name]);
-  assert.ok(backMs <= 1000, `traffic came back after ${backMs} ms; proxy syncs: ${JSON.stringify(proxySyncsSince(back.t))}`);
+  const backMs = await followsAfter(back.t, (x) => !x.startsWith('ERR:'), [victim.metadata.name]);
+  t.diagnostic(`ready again: traffic returned ${backMs} ms after the slice changed`);
+  assert.ok(backMs <= 1000, `traffic came back after ${backMs} ms; proxy syncs: ${JSON.stringify(proxySyncsSince(back.t))}; answers: ${answersSince(back.t)}`);
 });
 
 test('k8ts proxy --cleanup removes the proxy table; stopping the server leaves none', async () => {

@@ -16,7 +16,8 @@ export async function authenticate(sec: SecurityOptions | undefined, req: Incomi
   const user = await sec.authenticator.authenticate(req);
   if (user) {
     // Every authenticated user is in system:authenticated, as Kubernetes adds it.
-    return user.groups.includes('system:authenticated') ? user : { ...user, groups: [...user.groups, 'system:authenticated'] };
+    if (user.groups.includes('system:authenticated') || user.groups.includes('system:unauthenticated')) return user;
+    return { ...user, groups: [...user.groups, 'system:authenticated'] };
   }
   if (sec.anonymous) return ANONYMOUS;
   throw unauthorized();

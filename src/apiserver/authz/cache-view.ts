@@ -26,6 +26,8 @@ export class CacheView<T extends KubeObject = KubeObject> {
     const served = this.access()?.byPath.get(this.path);
     if (!served) return false;
     const cache = served.cache;
+    // Not loaded yet (its first list replaces the contents without events): ask again next time.
+    if (cache.rv === 0) return false;
     this.h.reset();
     const snap = cache.snapshot();
     for (const c of snap.items) this.h.add(c.obj as T);

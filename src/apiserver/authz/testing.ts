@@ -17,6 +17,7 @@ export function testCaches(objects: Record<string, KubeObject[]>): TestCaches {
   const byPath = new Map<string, unknown>();
   const served = (path: string) => ({
     cache: {
+      get rv() { return rv; },
       snapshot: () => ({ items: [...(items.get(path)?.values() ?? [])].map((obj) => ({ key: keyOf(obj), obj, rv })), rv }),
       watch: (_from: number, w: CacheWatcher) => {
         let s = watchers.get(path);

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../storage/sqlite/index.js';
 import type { Store, WatchEvent } from '../../storage/types.js';
 import { parseEncryptionConfig } from './config.js';
-import { encryptingStore } from './store.js';
+import { encryptingStore, isStaleRead } from './store.js';
 import { reencryptAll } from './reencrypt.js';
 
 const DEFS = [{ group: '', plural: 'secrets' }, { group: '', plural: 'configmaps' }];
@@ -88,6 +88,9 @@ test('with identity first, the plaintext is in the file, and aesgcm data written
     const old = (await plain.get(SECRET_KEY)).kv!;
     assert.ok(old.value.equals(PLAIN));
     assert.equal(plain.isStale(old), true, 'encrypted data under identity-first is stale');
+    assert.equal(isStaleRead(plain, old), true);
+    assert.equal(isStaleRead(f.inner(), old), false, 'a store that does not encrypt never asks for a rewrite');
+    assert.equal(isStaleRead(plain, (await plain.get('/registry/core/secrets/default/s2')).kv!), false, 'written with the write provider: current');
     assert.notEqual((await f.raw('/registry/core/secrets/default/s2')).indexOf('hunter2'), -1);
   });
 });

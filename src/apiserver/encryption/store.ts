@@ -121,3 +121,12 @@ export function encryptingStore(inner: Store, config: EncryptionConfig, defs: Pi
     close: () => inner.close(),
   };
 }
+
+/**
+ * Whether a value read through this store should be rewritten even when the object is unchanged
+ * (Kubernetes' GuaranteedUpdate writes stale data back: that is what makes `kubectl replace` of
+ * an unchanged Secret move it to the new key). False for any store that does not encrypt.
+ */
+export function isStaleRead(store: Store, kv: KeyValue): boolean {
+  return 'isStale' in store && typeof (store as EncryptingStore).isStale === 'function' && (store as EncryptingStore).isStale(kv);
+}

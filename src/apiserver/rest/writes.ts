@@ -11,6 +11,7 @@ import { objectKey } from '../storage/keys.js';
 import { checkNamespaceForCreate } from './namespace-lifecycle.js';
 import { trackManagedFields } from './managed-fields.js';
 import { runAdmission } from '../auth/admission.js';
+import { isStaleRead } from '../encryption/store.js';
 import {
   generateNameSuffix, prepareMetaForCreate, validateMeta, validateMetaUpdate, keepSystemMeta, keepStatus, statusOnly,
   bumpGeneration, shouldDeleteDuringUpdate, rfc3339, keepNamespaceFinalizers,
@@ -187,7 +188,8 @@ export async function updateObject(rc: RequestContext, spec: UpdateSpec, o: Writ
     delete obj.metadata.resourceVersion;
     const curBytes = got.kv.value;
     const unchangedIgnoringManaged = sameIgnoringManagedTimes(obj, cur);
-    if (unchangedIgnoringManaged) {
+    // An unchanged object is still rewritten when its stored form is stale (encrypted with an old key, or not yet encrypted).
+    if (unchangedIgnoringManaged && !isStaleRead(ctx.store, got.kv)) {
       // Nothing changed: Kubernetes skips the write and answers with the stored object.
       return { obj: cur, created: false };
     }

@@ -6,6 +6,9 @@ export const server: ComponentConfig = {
   description: 'Runs the whole cluster on this machine in one process: embedded store, API server, controller manager, scheduler, and a kubelet with its own containerd and the service proxy. SIGTERM stops it and removes its pods.',
   settings: [
     { flag: 'data-dir', type: 'path', default: '/var/lib/k8ts', arg: 'DIR', help: 'all state; admin.kubeconfig is written here' },
+    { flag: 'datastore-endpoint', type: 'string', default: '', arg: 'SPEC', help: 'etcd:http://host:2379,... a store shared by several servers (HA); empty: the embedded SQLite store' },
+    { flag: 'leader-elect', type: 'bool', default: '<true with DATASTORE_ENDPOINT>', help: 'the controller manager and scheduler elect a leader' },
+    { flag: 'leader-elect-lease-duration', type: 'duration', default: '15s', help: 'how long a dead leader holds its Lease' },
     { flag: 'bind-address', type: 'ip', default: '127.0.0.1', arg: 'ADDR', help: 'address the API server listens on' },
     { flag: 'port', type: 'port', default: '6443', help: 'API server port (HTTPS unless --insecure)' },
     { flag: 'insecure', type: 'switch', default: 'false', help: 'plain HTTP, no authentication or authorization (loopback --bind-address only)' },

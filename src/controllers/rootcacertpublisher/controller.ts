@@ -30,7 +30,7 @@ export function rootCAOf(options: Record<string, unknown>): string | null {
 }
 
 export function createRootCACertPublisher(ctx: ControllerContext): Controller {
-  const name = 'root-ca-certificate-publisher';
+  const name = 'root-ca-cert-publisher';
   const ca = rootCAOf(ctx.options);
   const queue = newQueue(ctx, name);
   const namespaces = ctx.informers.informerFor<NamespaceLike>(NAMESPACES);

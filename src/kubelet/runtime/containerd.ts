@@ -56,6 +56,27 @@ export interface ContainerdHandle {
   exited: Promise<number | null>;
 }
 
+const pidFile = (dir: string) => `${dir}/containerd.pid`;
+
+/** Stops the containerd recorded in dir's pid file, if that process is still ours (same config). */
+export async function stopStaleContainerd(dir: string, config: string, log: RuntimeLog = () => {}): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile(dir), 'utf8')).trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.split('\0').includes(config)) return;
+  log('stopping containerd left by an earlier run', { dir, pid });
+  const alive = () => readFile(`/proc/${pid}/cmdline`, 'utf8').then((c) => c.length > 0, () => false);
+  try { process.kill(pid, 'SIGTERM'); } catch { return; }
+  for (let i = 0; i < 100 && (await alive()); i++) await new Promise((r) => setTimeout(r, 100));
+  if (await alive()) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (let i = 0; i < 50 && (await alive()); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 export async function startContainerd(opts: StartContainerdOptions): Promise<ContainerdHandle> {
   const log = opts.log ?? (() => {});
   const l = nodeLayout(opts.dir);
@@ -72,6 +93,9 @@ export async function startContainerd(opts: StartContainerdOptions): Promise<Con
     podCIDR: opts.podCIDR, bridge, ipamDir: l.ipamDir, ipMasq: opts.ipMasq ?? true,
   }));
 
+  // A containerd left by a k8ts that was killed (SIGKILL, power loss) still holds this directory:
+  // stop it first; its pods' shims keep running and the new one finds them.
+  await stopStaleContainerd(l.dir, l.config, log);
   const bin = opts.containerdBinary ?? 'containerd';
   // nsenter, not `ip netns exec`: the latter remounts /sys and hides /sys/fs/cgroup from runc.
   const [cmd, args] = opts.netnsPath
@@ -86,6 +110,7 @@ export async function startContainerd(opts: StartContainerdOptions): Promise<Con
   } finally {
     await out.close(); // the child holds its own copy of the descriptor
   }
+  if (child.pid) await writeFile(pidFile(l.dir), `${child.pid}\n`);
   const exited = new Promise<number | null>((res) => {
     child.once('exit', (code, signal) => res(code ?? (signal ? 128 : null)));
     child.once('error', () => res(null));

@@ -3,10 +3,11 @@
 // the host's network. `k8ts server` runs in machine 0, `k8ts agent` in the others; close() stops
 // every process, resets their state and deletes every namespace, even after a failure.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
 
 export const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
@@ -28,9 +29,20 @@ export interface Machine {
   kill(): Promise<void>;
 }
 
+export interface EtcdMember {
+  name: string;
+  machine: Machine;
+  clientURL: string;
+  process: ChildProcess | null;
+  kill(): Promise<void>;
+}
+
 export interface Cluster {
   dir: string;
   server: Machine;
+  /** Every machine running `k8ts server` (the first is `server`). */
+  servers: Machine[];
+  etcd: EtcdMember[];
   agents: Machine[];
   apiURL: string;
   token: string;
@@ -52,6 +64,10 @@ export interface ClusterOptions {
   serverArgs?: string[];
   /** Extra flags for every `k8ts agent`. */
   agentArgs?: string[];
+  /** Machines running `k8ts server` (default 1); the rest run agents. */
+  servers?: number;
+  /** Three etcd members (on machines 0-2) that the servers share, instead of SQLite. */
+  etcd?: boolean;
 }
 
 const SUBNET = '192.168.77';
@@ -61,6 +77,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const tag = `${o.name}${process.pid % 100000}`.slice(0, 9);
   const sw = `k8ts-sw-${tag}`;
   const machines: Machine[] = [];
+  const etcdProcs: EtcdMember[] = [];
   let stderrAll = '';
   const mkMachine = (i: number): Machine => {
     const netns = `k8ts-m${i}-${tag}`;
@@ -106,15 +123,21 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   };
 
   const close = async () => {
-    for (const m of [...machines].reverse()) {
+    // Every machine stops and resets at once (each removes its own pods, bridge and state).
+    await Promise.all(machines.map(async (m) => {
       await m.stop().catch(() => undefined);
       if (existsSync(m.dataDir)) {
-        const sub = m === machines[0] ? 'server' : 'agent';
+        const sub = existsSync(join(m.dataDir, 'server')) ? 'server' : 'agent';
         const [cmd, argv] = m.inNetns(process.execPath, [K8TS, sub, '--reset', '--data-dir', m.dataDir, '--cgroup-root', m.cgroupRoot]);
         await run(cmd, argv, { timeout: 60_000 }).catch(() => undefined);
       }
-      await run('ip', ['netns', 'del', m.netns]).catch(() => undefined);
-    }
+    }));
+    for (const e of etcdProcs) await e.kill().catch(() => undefined);
+    // Whatever a failed reset left: processes and mounts under the test directory.
+    await run('pkill', ['-KILL', '-f', dir]).catch(() => undefined);
+    const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '').filter((p) => p.startsWith(dir)).reverse();
+    for (const mnt of mounts) await run('umount', ['-l', mnt]).catch(() => undefined);
+    for (const m of machines) await run('ip', ['netns', 'del', m.netns]).catch(() => undefined);
     await run('ip', ['netns', 'del', sw]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -124,7 +147,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     const inSw = (...a: string[]) => run('ip', ['-n', sw, ...a]);
     await inSw('link', 'add', 'br0', 'type', 'bridge');
     await inSw('link', 'set', 'br0', 'up');
-    for (let i = 0; i <= o.agents; i++) {
+    const nServers = o.servers ?? 1;
+    for (let i = 0; i < nServers + o.agents; i++) {
       const m = mkMachine(i);
       machines.push(m);
       await run('ip', ['netns', 'add', m.netns]);
@@ -139,31 +163,82 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       await inM('route', 'add', 'default', 'via', `${SUBNET}.1`, 'dev', 'eth0');
     }
     const server = machines[0]!;
-    const serverOut = await spawnIn(server, ['server', '--data-dir', server.dataDir, '--bind-address', '0.0.0.0', '--port', '6443',
-      '--node-name', server.name, '--pod-cidr', '10.244.0.0/24', '--cgroup-root', server.cgroupRoot, '--no-user-kubeconfig',
-      '--network-backend', o.backend ?? 'host-gw', ...(o.serverArgs ?? [])], /kubeconfig: /, 'k8ts server');
+    const etcd: EtcdMember[] = [];
+    let storeArgs: string[] = [];
+    if (o.etcd) {
+      const members = machines.slice(0, 3);
+      const cluster = members.map((m, i) => `e${i}=http://${m.ip}:2380`).join(',');
+      for (const [i, m] of members.entries()) {
+        const dataDir = join(dir, `etcd-${i}`);
+        const [cmd, argv] = m.inNetns('/usr/bin/etcd', [`--name=e${i}`, `--data-dir=${dataDir}`,
+          `--listen-client-urls=http://${m.ip}:2379`, `--advertise-client-urls=http://${m.ip}:2379`,
+          `--listen-peer-urls=http://${m.ip}:2380`, `--initial-advertise-peer-urls=http://${m.ip}:2380`,
+          `--initial-cluster=${cluster}`, '--initial-cluster-state=new', `--initial-cluster-token=${tag}`,
+          '--logger=zap', '--log-outputs=stderr', '--log-level=warn']);
+        const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+        p.stderr!.on('data', (b: Buffer) => { stderrAll += b.toString(); });
+        const member: EtcdMember = {
+          name: `e${i}`, machine: m, clientURL: `http://${m.ip}:2379`, process: p,
+          async kill() {
+            if (p.exitCode === null && p.signalCode === null) {
+              const exited = new Promise((r) => p.once('exit', r));
+              p.kill('SIGKILL');
+              await exited;
+            }
+          },
+        };
+        etcd.push(member);
+        etcdProcs.push(member);
+      }
+      const deadline = Date.now() + 60_000;
+      for (const e of etcd) {
+        for (;;) {
+          const [cmd, argv] = e.machine.inNetns('curl', ['-sS', '--max-time', '2', `${e.clientURL}/health`]);
+          const ok = await run(cmd, argv, { timeout: 5000 }).then((r) => r.stdout.includes('"health":"true"'), () => false);
+          if (ok) break;
+          if (Date.now() > deadline) throw new Error(`etcd ${e.name} not healthy within 60 s:\n${stderrAll.slice(-3000)}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      storeArgs = ['--datastore-endpoint', `etcd:${etcd.map((e) => e.clientURL).join(',')}`];
+    }
+    const serverArgs = (m: Machine, i: number) => ['server', '--data-dir', m.dataDir, '--bind-address', '0.0.0.0', '--port', '6443',
+      '--node-name', m.name, '--pod-cidr', `10.244.${i === 0 ? 0 : 100 + i}.0/24`, '--cgroup-root', m.cgroupRoot, '--no-user-kubeconfig',
+      '--network-backend', o.backend ?? 'host-gw', ...storeArgs, ...(o.serverArgs ?? [])];
+    const serverOut = await spawnIn(server, serverArgs(server, 0), /kubeconfig: /, 'k8ts server');
+    // Further servers share the cluster's CA and service-account key (k3s keeps them in the datastore).
+    for (let i = 1; i < nServers; i++) {
+      const m = machines[i]!;
+      const tls = join(m.dataDir, 'server', 'tls');
+      mkdirSync(tls, { recursive: true, mode: 0o700 });
+      for (const f of ['ca.crt', 'ca.key', 'sa.key', 'sa.pub']) {
+        const from = join(server.dataDir, 'server', 'tls', f);
+        if (existsSync(from)) copyFileSync(from, join(tls, f));
+      }
+      await spawnIn(m, serverArgs(m, i), /kubeconfig: /, `k8ts server ${m.name}`);
+    }
     const tokenMatch = /--token (\S+)/.exec(serverOut);
+    if (!tokenMatch) throw new Error(`k8ts server printed no join token:\n${serverOut}`);
+    const token = tokenMatch[1]!;
     const urlMatch = /--server (\S+)/.exec(serverOut);
     if (!urlMatch) throw new Error(`k8ts server printed no join URL:\n${serverOut}`);
     const apiURL = urlMatch[1]!;
     const caFile = join(server.dataDir, 'server', 'tls', 'ca.crt');
     const kubeconfig = join(server.dataDir, 'admin.kubeconfig');
-    if (!tokenMatch) throw new Error(`k8ts server printed no join token:\n${serverOut}`);
-    const token = tokenMatch[1]!;
+    const agents = machines.slice(nServers);
     const startAgent = async (i: number): Promise<void> => {
-      const m = machines[i + 1]!;
+      const m = agents[i]!;
       await spawnIn(m, ['agent', '--server', apiURL, '--token', token, ...(apiURL.startsWith('https:') ? ['--ca-file', caFile] : []), '--node-name', m.name, '--node-ip', m.ip,
         '--data-dir', m.dataDir, '--cgroup-root', m.cgroupRoot, '--network-backend', o.backend ?? 'host-gw', ...(o.agentArgs ?? [])], /joined/, `k8ts agent ${m.name}`);
-      return;
     };
-    await Promise.all(machines.slice(1).map((_, i) => startAgent(i)));
+    await Promise.all(agents.map((_, i) => startAgent(i)));
     const kubectl = async (...args: string[]) => {
       const [cmd, argv] = server.inNetns('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'kcache'), ...args]);
       const { stdout } = await run(cmd, argv, { timeout: 90_000, env: { ...process.env, HOME: dir } });
       return stdout;
     };
     return {
-      dir, server, agents: machines.slice(1), apiURL, token, kubeconfig, kubectl, startAgent,
+      dir, server, servers: machines.slice(0, nServers), etcd, agents, apiURL, token, kubeconfig, kubectl, startAgent,
       async until(what, ms, probe) {
         const deadline = Date.now() + ms;
         let last: unknown;

@@ -1,0 +1,182 @@
+// npm run bench network [-- --skip-ha] [-- --default-timings]
+// The pod network across machines (issue "many machines"), on network namespaces joined by a
+// switch (test/e2e/multinode/machines.ts), with the real kubectl:
+// - time for a 3-node cluster from nothing to every node Ready;
+// - TCP throughput (busybox dd | nc, 256 MiB) and connection latency (nc round trips) pod to pod
+//   on one node, across nodes with host-gw routes, and across nodes with the VXLAN overlay;
+// - recovery after a node is lost: killed → its pods Running again elsewhere (short timings, and
+//   the defaults with --default-timings: 40 s grace + 300 s toleration);
+// - failover after the leading server of two on a 3-member etcd is killed (lease 15 s default).
+// Goals: cross-node throughput ≥ 80 % of same-node (routes); 3-node Ready ≤ 10 s; failover ≤ lease + 2 s.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { startCluster, run, type Cluster, type Machine } from '../test/e2e/multinode/machines.js';
+
+const args = process.argv.slice(2);
+const skipHA = args.includes('--skip-ha');
+const defaultTimings = args.includes('--default-timings');
+const MiB = 256;
+
+interface PodView { metadata: { name: string }; spec: { nodeName?: string }; status: { phase?: string; podIP?: string } }
+
+async function kubectlOn(c: Cluster, m: Machine, ...a: string[]): Promise<string> {
+  const [cmd, argv] = m.inNetns('/usr/bin/kubectl', ['--kubeconfig', join(m.dataDir, 'admin.kubeconfig'), '--cache-dir', join(c.dir, `kc-${m.name}`), ...a]);
+  return (await run(cmd, argv, { timeout: 300_000, env: { ...process.env, HOME: c.dir }, maxBuffer: 1 << 24 })).stdout;
+}
+
+async function waitReady(c: Cluster, n: number, ms: number): Promise<void> {
+  await c.until(`${n} Ready nodes`, ms, async () => (await kubectlOn(c, c.server, 'get', 'nodes', '--no-headers')).split('\n').filter((l) => / Ready /.test(l)).length === n);
+}
+
+/** Three sleeper pods pinned one per node (two on node 0 for the same-node case). */
+async function placePods(c: Cluster): Promise<Map<string, PodView>> {
+  const nodes = [c.server.name, c.server.name, ...c.agents.map((a) => a.name)];
+  const docs = nodes.map((node, i) => `apiVersion: v1
+kind: Pod
+metadata: { name: net-${i}, labels: { app: net } }
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 0
+  containers:
+  - { name: c, image: k8ts.local/busybox:1, imagePullPolicy: Never, command: ["sleep", "3600"] }
+`).join('---\n');
+  await run(...c.server.inNetns('sh', ['-c', `cat <<'EOF' | /usr/bin/kubectl --kubeconfig ${c.kubeconfig} apply -f -\n${docs}\nEOF`]) as [string, string[]], { timeout: 60_000 });
+  const ps = await c.until('net pods running', 120_000, async () => {
+    const items = (JSON.parse(await kubectlOn(c, c.server, 'get', 'pods', '-l', 'app=net', '-o', 'json')) as { items: PodView[] }).items;
+    return items.length === nodes.length && items.every((p) => p.status.phase === 'Running' && p.status.podIP) && items;
+  });
+  return new Map(ps.map((p) => [p.metadata.name, p]));
+}
+
+/** Seconds busybox reports for `cmd` (its `time` applet prints "real 0m 1.23s"). */
+function realSeconds(stderr: string): number {
+  const m = /real\s+(?:(\d+)m\s*)?([\d.]+)s/.exec(stderr);
+  if (!m) throw new Error(`no timing in: ${stderr}`);
+  return Number(m[1] ?? 0) * 60 + Number(m[2]);
+}
+
+async function execTimed(c: Cluster, pod: string, script: string): Promise<number> {
+  const [cmd, argv] = c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', c.kubeconfig, 'exec', pod, '--', 'sh', '-c', script]);
+  const r = await run(cmd, argv, { timeout: 300_000, env: { ...process.env, HOME: c.dir } });
+  return realSeconds(r.stderr + r.stdout);
+}
+
+/** MiB/s from `from` to `to` (a listener started on `to`), and ms per TCP connect+round trip. */
+async function measurePair(c: Cluster, from: string, to: PodView): Promise<{ mibPerSec: number; connectMs: number }> {
+  // Listener: one connection, discarded, restarted by the loop for each measurement.
+  void run(...c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', c.kubeconfig, 'exec', to.metadata.name, '--', 'sh', '-c',
+    'for i in 1 2 3; do nc -l -p 5001 > /dev/null; done']) as [string, string[]], { timeout: 300_000 }).catch(() => undefined);
+  void run(...c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', c.kubeconfig, 'exec', to.metadata.name, '--', 'sh', '-c',
+    'while true; do echo x | nc -l -p 5002 > /dev/null || break; done']) as [string, string[]], { timeout: 300_000 }).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 1500));
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    best = Math.min(best, await execTimed(c, from, `time sh -c 'dd if=/dev/zero bs=1048576 count=${MiB} 2>/dev/null | nc -w 2 ${to.status.podIP} 5001' 2>&1`));
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const n = 50;
+  const conn = await execTimed(c, from, `time sh -c 'for i in $(seq ${n}); do nc -w 1 ${to.status.podIP} 5002 < /dev/null > /dev/null; done' 2>&1`);
+  return { mibPerSec: MiB / best, connectMs: (conn * 1000) / n };
+}
+
+async function networkFigures(backend: 'host-gw' | 'vxlan') {
+  const t0 = performance.now();
+  const c = await startCluster({ name: backend === 'vxlan' ? 'bnv' : 'bnh', agents: 2, backend });
+  try {
+    await waitReady(c, 3, 120_000);
+    const readyMs = performance.now() - t0;
+    const ps = await placePods(c);
+    const sameNode = await measurePair(c, 'net-0', ps.get('net-1')!);
+    const crossNode = await measurePair(c, 'net-0', ps.get('net-2')!);
+    return { c, readyMs, sameNode, crossNode };
+  } catch (err) {
+    await c.close();
+    throw err;
+  }
+}
+
+async function recovery(c: Cluster, grace: string): Promise<number> {
+  const victim = c.agents[1]!;
+  const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: rec }
+spec:
+  replicas: 6
+  selector: { matchLabels: { app: rec } }
+  template:
+    metadata: { labels: { app: rec } }
+    spec:
+      terminationGracePeriodSeconds: 0
+      ${defaultTimings ? '' : 'tolerations: [{ key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2 }, { key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 2 }]'}
+      containers: [{ name: c, image: k8ts.local/busybox:1, imagePullPolicy: Never, command: ["sleep", "3600"] }]
+`;
+  void grace;
+  await run(...c.server.inNetns('sh', ['-c', `cat <<'EOF' | /usr/bin/kubectl --kubeconfig ${c.kubeconfig} apply -f -\n${manifest}\nEOF`]) as [string, string[]], { timeout: 60_000 });
+  const running = async () => (JSON.parse(await kubectlOn(c, c.server, 'get', 'pods', '-l', 'app=rec', '-o', 'json')) as { items: PodView[] }).items.filter((p) => p.status.phase === 'Running');
+  await c.until('6 rec pods', 120_000, async () => (await running()).length === 6);
+  const t = performance.now();
+  await victim.kill();
+  await c.setLink(victim, false);
+  await c.until('6 rec pods running off the lost node', 900_000, async () => (await running()).filter((p) => p.spec.nodeName !== victim.name).length === 6);
+  return performance.now() - t;
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = {};
+  const hostgw = await networkFigures('host-gw');
+  try {
+    results.threeNodeReadyMs = Math.round(hostgw.readyMs);
+    results.hostGw = { sameNode: hostgw.sameNode, crossNode: hostgw.crossNode, crossVsSame: hostgw.crossNode.mibPerSec / hostgw.sameNode.mibPerSec };
+  } finally {
+    await hostgw.c.close();
+  }
+  const vx = await networkFigures('vxlan');
+  try {
+    results.vxlan = { sameNode: vx.sameNode, crossNode: vx.crossNode, crossVsSame: vx.crossNode.mibPerSec / vx.sameNode.mibPerSec };
+  } finally {
+    await vx.c.close();
+  }
+  const grace = defaultTimings ? '40s' : '8s';
+  const rc = await startCluster({ name: 'bnr', agents: 2, serverArgs: defaultTimings ? [] : ['--node-monitor-grace-period', grace, '--node-lease-duration-seconds', '4'], agentArgs: defaultTimings ? [] : ['--node-lease-duration-seconds', '4'] });
+  try {
+    await waitReady(rc, 3, 120_000);
+    results.recovery = { timings: defaultTimings ? 'default (grace 40 s, toleration 300 s)' : 'short (grace 8 s, lease 4 s, toleration 2 s)', ms: Math.round(await recovery(rc, grace)) };
+  } finally {
+    await rc.close();
+  }
+  if (!skipHA) {
+    const ha = await startCluster({ name: 'bnha', servers: 2, agents: 1, etcd: true });
+    try {
+      await waitReady(ha, 3, 120_000);
+      const holderOf = async (m: Machine) => (await kubectlOn(ha, m, 'get', 'lease', '-n', 'kube-system', 'kube-controller-manager', '-o', 'jsonpath={.spec.holderIdentity}')).trim();
+      const holder = await ha.until('a leader', 60_000, () => holderOf(ha.server));
+      const leader = ha.servers.find((m) => holder.startsWith(`${m.name}_`))!;
+      const survivor = ha.servers.find((m) => m !== leader)!;
+      const t = performance.now();
+      await leader.kill();
+      await ha.until('the survivor leading', 120_000, async () => (await holderOf(survivor)).startsWith(`${survivor.name}_`));
+      results.failover = { leaseMs: 15_000, ms: Math.round(performance.now() - t) };
+    } finally {
+      await ha.close();
+    }
+  }
+  const h = results.hostGw as { crossVsSame: number };
+  console.log(JSON.stringify(results, null, 2));
+  console.log(`\ncross-node/same-node throughput (routes): ${(h.crossVsSame * 100).toFixed(0)} % (goal >= 80 %)`);
+  console.log(`3-node cluster Ready: ${((results.threeNodeReadyMs as number) / 1000).toFixed(1)} s (goal <= 10 s)`);
+  if (results.failover) console.log(`failover: ${((results.failover as { ms: number }).ms / 1000).toFixed(1)} s (goal <= 17 s)`);
+  const date = new Date().toISOString();
+  const outDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `network-${date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ bench: 'network', date, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg: loadavg() }, results }, null, 2) + '\n');
+  console.log(`wrote ${file}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
