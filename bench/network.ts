@@ -61,24 +61,30 @@ function realSeconds(stderr: string): number {
 async function execTimed(c: Cluster, pod: string, script: string): Promise<number> {
   const [cmd, argv] = c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', c.kubeconfig, 'exec', pod, '--', 'sh', '-c', script]);
   const r = await run(cmd, argv, { timeout: 300_000, env: { ...process.env, HOME: c.dir } });
-  return realSeconds(r.stderr + r.stdout);
+  const out = r.stderr + r.stdout;
+  if (/FAILED|can't connect/.test(out)) throw new Error(`measurement failed in ${pod}: ${out.slice(0, 500)}`);
+  return realSeconds(out);
 }
 
-/** MiB/s from `from` to `to` (a listener started on `to`), and ms per TCP connect+round trip. */
+/** Starts a shell loop in a pod that outlives the exec (the pod's sleep keeps the container up). */
+async function background(c: Cluster, pod: string, script: string): Promise<void> {
+  await run(...c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', c.kubeconfig, 'exec', pod, '--', 'sh', '-c',
+    `nohup sh -c '${script}' > /dev/null 2>&1 &`]) as [string, string[]], { timeout: 60_000, env: { ...process.env, HOME: c.dir } });
+}
+
+/** MiB/s from `from` to `to` (best of 3), and ms per TCP connect (50 in a row). */
 async function measurePair(c: Cluster, from: string, to: PodView): Promise<{ mibPerSec: number; connectMs: number }> {
-  // Listener: one connection, discarded, restarted by the loop for each measurement.
-  void run(...c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', c.kubeconfig, 'exec', to.metadata.name, '--', 'sh', '-c',
-    'for i in 1 2 3; do nc -l -p 5001 > /dev/null; done']) as [string, string[]], { timeout: 300_000 }).catch(() => undefined);
-  void run(...c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', c.kubeconfig, 'exec', to.metadata.name, '--', 'sh', '-c',
-    'while true; do echo x | nc -l -p 5002 > /dev/null || break; done']) as [string, string[]], { timeout: 300_000 }).catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 1500));
+  await background(c, to.metadata.name, 'while true; do nc -l -p 5001 > /dev/null; done');
+  await background(c, to.metadata.name, 'mkdir -p /tmp/www; httpd -f -p 5002 -h /tmp/www');
+  await new Promise((r) => setTimeout(r, 1000));
   let best = Infinity;
-  for (let i = 0; i < 2; i++) {
-    best = Math.min(best, await execTimed(c, from, `time sh -c 'dd if=/dev/zero bs=1048576 count=${MiB} 2>/dev/null | nc -w 2 ${to.status.podIP} 5001' 2>&1`));
-    await new Promise((r) => setTimeout(r, 300));
+  for (let i = 0; i < 3; i++) {
+    const s = await execTimed(c, from, `time sh -c 'dd if=/dev/zero bs=1048576 count=${MiB} 2>/dev/null | nc -w 2 ${to.status.podIP} 5001 || echo FAILED' 2>&1`);
+    best = Math.min(best, s);
+    await new Promise((r) => setTimeout(r, 500));
   }
   const n = 50;
-  const conn = await execTimed(c, from, `time sh -c 'for i in $(seq ${n}); do nc -w 1 ${to.status.podIP} 5002 < /dev/null > /dev/null; done' 2>&1`);
+  const conn = await execTimed(c, from, `time sh -c 'for i in $(seq ${n}); do nc -w 1 ${to.status.podIP} 5002 < /dev/null > /dev/null || echo FAILED; done' 2>&1`);
   return { mibPerSec: MiB / best, connectMs: (conn * 1000) / n };
 }
 

@@ -16,6 +16,7 @@ import { removeCgroup } from '../kubelet/runtime/cgroups.js';
 import { connectCri } from '../kubelet/runtime/cri-client.js';
 import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
 import { startKubelet, defaultNodeIP } from '../kubelet/index.js';
+import { delegatedKubeletAuth } from '../kubelet/auth/delegated.js';
 import { startProxy } from '../proxy/index.js';
 import { startNodeNetwork } from '../agent/network/node-network.js';
 import { loadOrCreateJoinToken, publishJoinToken } from './server-join.js';
@@ -92,7 +93,12 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     started.push({ name: 'store', stop: () => store.close() });
     // HTTPS, certificates and authn/authz/admission (server-security.ts); plain HTTP only with --insecure.
     const sec = flags.insecure ? null : await prepareServerSecurity(flags);
-    const api = createApiServer({ store, serviceAllocation: { serviceCIDR: flags.serviceCIDR }, ...sec?.apiOptions });
+    const api = createApiServer({
+      store, serviceAllocation: { serviceCIDR: flags.serviceCIDR }, ...sec?.apiOptions,
+      // To kubelets with its own client certificate; their serving certificates are not checked
+      // (kube-apiserver without --kubelet-certificate-authority): agents serve self-signed ones.
+      kubeletClient: sec ? { cert: sec.kubeletClient.cert, key: sec.kubeletClient.key } : undefined,
+    });
     sec?.attach(api);
     started.push({ name: 'apiserver', stop: async () => { await api.close(); sec?.close(); } });
     const port = await api.listen(flags.port, flags.bindAddress);
@@ -141,6 +147,8 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
         client: kubeletClient, nodeName: flags.nodeName, runtime, rootDir: join(flags.dataDir, 'kubelet'),
         podCIDR: flags.podCIDR, staticPodDir: join(flags.dataDir, 'manifests'), cgroupRoot: flags.cgroupRoot,
         leasePeriodMs: flags.nodeLeaseDurationSeconds ? flags.nodeLeaseDurationSeconds * 250 : undefined,
+        // The kubelet API answers only the API server and those RBAC lets in (nodes/proxy...).
+        serverTLS: sec?.kubeletServing, serverAuth: sec ? delegatedKubeletAuth(kubeletClient, { clientCA: Buffer.from(sec.ca.cert) }) : undefined,
         serverPort: flags.kubeletPort ?? (flags.port === 0 ? 0 : 10250),
         clusterDNS: [flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR)], clusterDomain: flags.clusterDomain,
       });

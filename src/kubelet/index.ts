@@ -30,10 +30,15 @@ import { adoptOrRemove } from './gc/adopt.js';
 import { podUidsWithCgroups } from './gc/cgroups.js';
 import { StaticPodSource } from './static/static-pods.js';
 import { startKubeletServer, podFinder, type KubeletServer } from './server/server.js';
+import type { KubeletAuth } from './server/auth.js';
 
 export type { MachineInfo, MachineSample, KubeletLog } from './types.js';
 
 export interface KubeletOptions {
+  /** HTTPS for the kubelet's logs/exec/attach/port-forward server (serving certificate, and the CA client certificates must chain to). */
+  serverTLS?: { cert: Buffer | string; key: Buffer | string; clientCA?: Buffer | string };
+  /** Who may use that server (Kubernetes: delegated to the API server by TokenReview and SubjectAccessReview). */
+  serverAuth?: KubeletAuth;
   client: RestClient;
   nodeName: string;
   runtime: ContainerRuntime;
@@ -133,6 +138,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const server: KubeletServer = await startKubeletServer({
     runtime, logRoot, log, port: opts.serverPort ?? 10250, host: opts.serverAddress ?? nodeIP,
     findPod: (ns, name) => (manager ? podFinder(manager)(ns, name) : undefined),
+    nodeName, tls: opts.serverTLS, auth: opts.serverAuth,
   });
   manager = new PodManager({ client, nodeName, runtime, syncer, clock, log, plegPeriodMs: opts.plegPeriodMs, resyncPeriodMs: opts.resyncPeriodMs });
   const agent = new NodeAgent({ client, nodeName, nodeIP, runtime, machine, clock, log, podCIDR: opts.podCIDR, kubeletPort: server.port, statusPeriodMs: opts.statusPeriodMs, leasePeriodMs: opts.leasePeriodMs });

@@ -99,3 +99,32 @@ test('kubectl logs and exec reach a running container over the secured API serve
   }
   await sp.kubectl('delete', 'pod', 'talker', '--wait=true', '--timeout=60s');
 });
+
+test('the kubelet API is HTTPS and refuses anonymous callers and callers RBAC does not let in; the API server gets through', async () => {
+  const node = JSON.parse(await sp.kubectl('get', 'node', 'tls-node', '-o', 'json')) as { status: { addresses: { type: string; address: string }[]; daemonEndpoints: { kubeletEndpoint: { Port: number } } } };
+  const ip = node.status.addresses.find((a) => a.type === 'InternalIP')!.address;
+  const port = node.status.daemonEndpoints.kubeletEndpoint.Port;
+  const pod = 'listener';
+  const file = join(sp.dir, 'listener.json');
+  writeFileSync(file, JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: pod },
+    spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'k8ts.local/busybox:1', imagePullPolicy: 'Never', command: ['sh', '-c', 'echo up; sleep 3600'] }] },
+  }));
+  await sp.kubectl('apply', '-f', file);
+  await sp.until('listener running', 90_000, async () => (await sp.kubectl('logs', pod)).includes('up'));
+  // Anonymous: no client certificate, no token.
+  const anon = await curl('-k', '-X', 'POST', `https://${ip}:${port}/exec/default/${pod}/c?command=id&output=1`);
+  assert.equal(anon.code, 401, anon.body);
+  const anonPods = await curl('-k', `https://${ip}:${port}/pods`);
+  assert.equal(anonPods.code, 401);
+  // A valid identity without nodes/proxy rights: a service account token.
+  await sp.kubectl('create', 'serviceaccount', 'nobody');
+  const token = (await sp.kubectl('create', 'token', 'nobody')).trim();
+  const denied = await curl('-k', '-H', `Authorization: Bearer ${token}`, `https://${ip}:${port}/pods`);
+  assert.equal(denied.code, 403, denied.body);
+  assert.match(denied.body, /Forbidden/);
+  // The API server, with its kubelet client certificate, still proxies logs.
+  const logs = await sp.kubectlRun('/usr/bin/kubectl', 'logs', pod);
+  assert.equal(logs.code, 0, logs.stderr);
+  await sp.kubectl('delete', 'pod', pod, '--wait=true', '--timeout=60s');
+});
