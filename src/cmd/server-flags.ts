@@ -13,6 +13,13 @@ export interface ServerFlags {
   nodeLeaseDurationSeconds?: number;
   /** How pods reach pods on other nodes: host-gw routes (one link) or a VXLAN overlay. */
   networkBackend: 'host-gw' | 'vxlan';
+  /** EncryptionConfiguration file for Secrets at rest (kube-apiserver's --encryption-provider-config). */
+  encryptionProviderConfig?: string;
+  /** Audit log (JSON lines; "-" for stdout) and its Policy file (default: every request at Metadata level). */
+  auditLogPath?: string;
+  auditPolicyFile?: string;
+  /** The join token expires this long after each server start (0: never; default 24 h). */
+  joinTokenTtlMs: number;
   /** An external store shared by several servers (`etcd:http://a:2379,http://b:2379`); default: the embedded SQLite store. */
   datastoreEndpoint?: string;
   /** Controller manager and scheduler elect a leader (default: on with a shared datastore). */
@@ -57,6 +64,10 @@ flags:
   --cluster-cidr CIDR     (default 10.244.0.0/16)
   --node-monitor-grace-period D  (default 40s) silence after which a node is NotReady/Unknown
   --node-lease-duration-seconds N  (default 40) the kubelet renews its Lease every N/4 s
+  --encryption-provider-config FILE  encrypt Secrets at rest (apiserver.config.k8s.io/v1 EncryptionConfiguration)
+  --audit-log-path PATH   audit events as JSON lines ("-": stdout)
+  --audit-policy-file F   audit.k8s.io/v1 Policy (default: every request at Metadata level)
+  --join-token-ttl D      (default 24h; 0 = never) the join token expires this long after the server starts
   --datastore-endpoint S  etcd:http://host:2379,... a store shared by several servers (HA); default: embedded SQLite
   --leader-elect[=BOOL]   controller manager and scheduler elect a leader (default: true with --datastore-endpoint)
   --leader-elect-lease-duration D  (default 15s) how long a dead leader holds its Lease
@@ -77,7 +88,7 @@ flags:
 export function parseServerFlags(args: string[], host: string): ServerFlags {
   const f: ServerFlags = {
     dataDir: '/var/lib/k8ts', bindAddress: '127.0.0.1', port: 6443, nodeName: host.toLowerCase(),
-    podCIDR: '10.244.0.0/24', clusterCIDR: '10.244.0.0/16', networkBackend: 'host-gw', serviceCIDR: '10.96.0.0/12', clusterDomain: 'cluster.local',
+    podCIDR: '10.244.0.0/24', clusterCIDR: '10.244.0.0/16', networkBackend: 'host-gw', joinTokenTtlMs: 24 * 3600_000, serviceCIDR: '10.96.0.0/12', clusterDomain: 'cluster.local',
     kubelet: true, writeUserKubeconfig: true, readyTimeoutMs: 60_000, reset: false, cgroupRoot: '/k8ts', insecure: false,
   };
   for (const { name: a, inline: v, value: val } of flagArgs(args)) {
@@ -95,6 +106,10 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
       case '--cluster-cidr': f.clusterCIDR = val(); break;
       case '--node-monitor-grace-period': f.nodeMonitorGracePeriodMs = parseDuration(val()); break;
       case '--node-lease-duration-seconds': f.nodeLeaseDurationSeconds = Number(val()); break;
+      case '--encryption-provider-config': f.encryptionProviderConfig = val(); break;
+      case '--audit-log-path': f.auditLogPath = val(); break;
+      case '--audit-policy-file': f.auditPolicyFile = val(); break;
+      case '--join-token-ttl': f.joinTokenTtlMs = parseDuration(val()); break;
       case '--datastore-endpoint': f.datastoreEndpoint = val(); break;
       case '--leader-elect': f.leaderElect = v === undefined ? true : v === 'true'; break;
       case '--leader-elect-lease-duration': f.leaderElectLeaseDurationMs = parseDuration(val()); break;

@@ -1,6 +1,6 @@
 // The join token agents present (`k8ts agent --token`): a Kubernetes bootstrap token
 // (`<6 chars>.<16 chars>`), kept in the data dir so it survives restarts, and published as the
-// `bootstrap-token-<id>` Secret in kube-system, which is what the API server checks it against.
+// `bootstrap-token-<id>` Secret in kube-system (with its expiry), which is what the API server checks.
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ export function loadOrCreateJoinToken(dataDir: string): string {
   return t;
 }
 
-/** The Secret that makes the token valid (no expiry: it is the cluster's standing join token; `--reset` removes it). */
+/** The Secret that makes the token valid until now + ttl (no ttl: until it is deleted). */
 export function joinTokenSecret(token: string, ttlMs?: number, now = Date.now()): Record<string, unknown> {
   const [id, secret] = token.split('.') as [string, string];
   const data: Record<string, string> = {
@@ -70,8 +70,12 @@ export function joinBindings(): Record<string, unknown>[] {
   ];
 }
 
-export async function publishJoinToken(client: RestClient, token: string, opts: { rbac?: boolean } = {}): Promise<void> {
-  const objs: [typeof SECRETS, Record<string, unknown>][] = [[SECRETS, joinTokenSecret(token)]];
+export async function publishJoinToken(client: RestClient, token: string, opts: { rbac?: boolean; ttlMs?: number } = {}): Promise<void> {
+  // The Secret carries the expiry; each start moves it to ttl from now (replacing the old one).
+  const secret = joinTokenSecret(token, opts.ttlMs);
+  const name = (secret.metadata as { name: string }).name;
+  await client.delete(SECRETS, name, { namespace: 'kube-system' }).catch(() => undefined);
+  const objs: [typeof SECRETS, Record<string, unknown>][] = [[SECRETS, secret]];
   if (opts.rbac) for (const b of joinBindings()) objs.push([CLUSTERROLEBINDINGS, b]);
   for (const [res, obj] of objs) {
     try {

@@ -17,6 +17,9 @@ import { connectCri } from '../kubelet/runtime/cri-client.js';
 import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
 import { startKubelet, defaultNodeIP } from '../kubelet/index.js';
 import { delegatedKubeletAuth } from '../kubelet/auth/delegated.js';
+import { fileAuditSink } from '../apiserver/audit/file-sink.js';
+import { loadAuditPolicy } from '../apiserver/audit/policy.js';
+import { loadEncryptionConfig } from '../apiserver/encryption/config.js';
 import { startProxy } from '../proxy/index.js';
 import { startNodeNetwork } from '../agent/network/node-network.js';
 import { loadOrCreateJoinToken, publishJoinToken } from './server-join.js';
@@ -93,8 +96,12 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     started.push({ name: 'store', stop: () => store.close() });
     // HTTPS, certificates and authn/authz/admission (server-security.ts); plain HTTP only with --insecure.
     const sec = flags.insecure ? null : await prepareServerSecurity(flags);
+    const audit = flags.auditLogPath ? fileAuditSink({ path: flags.auditLogPath, policy: flags.auditPolicyFile ? loadAuditPolicy(flags.auditPolicyFile) : undefined }) : null;
+    if (audit) started.push({ name: 'audit log', stop: async () => { await audit.close?.(); } });
     const api = createApiServer({
       store, serviceAllocation: { serviceCIDR: flags.serviceCIDR }, ...sec?.apiOptions,
+      ...(audit && sec?.apiOptions.security ? { security: { ...sec.apiOptions.security, audit } } : {}),
+      encryption: flags.encryptionProviderConfig ? loadEncryptionConfig(flags.encryptionProviderConfig) : undefined,
       // To kubelets with its own client certificate; their serving certificates are not checked
       // (kube-apiserver without --kubelet-certificate-authority): agents serve self-signed ones.
       kubeletClient: sec ? { cert: sec.kubeletClient.cert, key: sec.kubeletClient.key } : undefined,
@@ -115,7 +122,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     started.push({ name: 'controller-manager', stop: async () => { await cm.stop(); cmClient.close(); } });
     // Agents join with this token (a bootstrap token; the Secret is what the API server checks).
     const joinToken = loadOrCreateJoinToken(flags.dataDir);
-    await publishJoinToken(client('admin'), joinToken, { rbac: !!sec });
+    await publishJoinToken(client('admin'), joinToken, { rbac: !!sec, ttlMs: flags.joinTokenTtlMs || undefined });
     const schedClient = client('scheduler');
     const sched: RunningScheduler = await startScheduler({
       client: schedClient, leaderElect, identity: `${flags.nodeName}_${process.pid}`,

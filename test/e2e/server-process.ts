@@ -33,7 +33,7 @@ export interface ServerProcess {
   close(): Promise<void>;
 }
 
-export async function startServerProcess(opts: { name: string; podCIDR: string }): Promise<ServerProcess> {
+export async function startServerProcess(opts: { name: string; podCIDR: string; args?: (dir: string) => string[] }): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), `k8ts-${opts.name}-e2e-`));
   const dataDir = join(dir, 'data');
   // Own cgroup parent: kubelets of other tests running now garbage-collect theirs, not ours.
@@ -88,7 +88,7 @@ export async function startServerProcess(opts: { name: string; podCIDR: string }
     }
     // nsenter, not `ip netns exec`: the latter remounts /sys and hides the cgroup tree from runc.
     const [cmd, argv] = inNetns(process.execPath, [K8TS, 'server', '--data-dir', dataDir, '--port', '0', '--node-name', `${opts.name}-node`,
-      '--pod-cidr', opts.podCIDR, '--cgroup-root', cgroupRoot, '--no-user-kubeconfig']);
+      '--pod-cidr', opts.podCIDR, '--cgroup-root', cgroupRoot, '--no-user-kubeconfig', ...(opts.args?.(dir) ?? [])]);
     const c = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     c.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });

@@ -6,6 +6,10 @@ export const server: ComponentConfig = {
   description: 'Runs the whole cluster on this machine in one process: embedded store, API server, controller manager, scheduler, and a kubelet with its own containerd and the service proxy. SIGTERM stops it and removes its pods.',
   settings: [
     { flag: 'data-dir', type: 'path', default: '/var/lib/k8ts', arg: 'DIR', help: 'all state; admin.kubeconfig is written here' },
+    { flag: 'encryption-provider-config', type: 'path', default: '', arg: 'FILE', help: 'encrypt Secrets at rest: an apiserver.config.k8s.io/v1 EncryptionConfiguration (aesgcm, aescbc, identity)' },
+    { flag: 'audit-log-path', type: 'path', default: '', arg: 'PATH', help: 'write audit events as JSON lines here ("-": stdout); empty: no audit log' },
+    { flag: 'audit-policy-file', type: 'path', default: '', arg: 'FILE', help: 'audit.k8s.io/v1 Policy; empty: every request at Metadata level' },
+    { flag: 'join-token-ttl', type: 'duration', default: '24h', help: 'the join token expires this long after the server starts (0: never)' },
     { flag: 'datastore-endpoint', type: 'string', default: '', arg: 'SPEC', help: 'etcd:http://host:2379,... a store shared by several servers (HA); empty: the embedded SQLite store' },
     { flag: 'leader-elect', type: 'bool', default: '<true with DATASTORE_ENDPOINT>', help: 'the controller manager and scheduler elect a leader' },
     { flag: 'leader-elect-lease-duration', type: 'duration', default: '15s', help: 'how long a dead leader holds its Lease' },

@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, existsSync } from 'node:fs';
-import { startCluster, run, type Cluster } from './machines.js';
+import { join } from 'node:path';
+import { startCluster, run, K8TS, type Cluster } from './machines.js';
 
 let c: Cluster;
 before(async () => {
@@ -122,6 +123,33 @@ test('a Service reaches backends on every node, by ClusterIP from a pod and by N
     const answer = await fromMachine(c.server.inNetns, `http://${m.ip}:${port}/`);
     assert.match(answer, /^hello from web-/, `NodePort on ${m.name}`);
   }
+});
+
+test('a pod on an agent reaches the Service by its DNS name, through cluster DNS on the server', async () => {
+  const ps = ready(await pods());
+  const onAgent = ps.find((p) => p.spec.nodeName === c.agents[0]!.name)!;
+  const nodeOf = new Map(ps.map((p) => [p.metadata.name, p.spec.nodeName!]));
+  const seen = await c.until('answers by name from backends on several nodes', 30_000, async () => {
+    const nodes = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const who = (await fromPod(onAgent.metadata.name, 'web.default.svc.cluster.local', 80)).replace('hello from ', '');
+      if (nodeOf.has(who)) nodes.add(nodeOf.get(who)!);
+    }
+    return nodes.size >= 2 && nodes;
+  });
+  assert.ok(seen.size >= 2);
+});
+
+test('an agent with a wrong join token is refused with a clear message and sets nothing up', async () => {
+  const m = c.agents[0]!;
+  const [cmd, argv] = m.inNetns(process.execPath, [K8TS, 'agent', '--server', c.apiURL, '--token', 'abcdef.0000000000000000',
+    ...(c.apiURL.startsWith('https:') ? ['--ca-file', join(c.server.dataDir, 'server', 'tls', 'ca.crt')] : []),
+    '--node-name', 'intruder', '--data-dir', join(c.dir, 'intruder'), '--cgroup-root', '/k8ts-intruder']);
+  const r = await run(cmd, argv, { timeout: 60_000 }).then(() => ({ code: 0, stderr: '' }), (e: { code?: number; stderr?: string }) => ({ code: e.code ?? -1, stderr: e.stderr ?? '' }));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /refused the join token \(401 Unauthorized\): check --token/);
+  const nodes = await c.kubectl('get', 'nodes', '-o', 'name');
+  assert.ok(!nodes.includes('intruder'));
 });
 
 test('a killed node: its pods are recreated on the others; when it returns it removes the replaced pods', async () => {
