@@ -356,6 +356,7 @@ async function handle(ctx: ServerContext, routes: RouteFn[], req: IncomingMessag
       ctx, req, res, url, query: url.searchParams, r: route.r,
       namespace: route.namespace, name: route.name, subresource: route.subresource, warnings, user, attrs,
     };
+    if (audit) audit.rc = rc;
     await dispatch(rc, route, req.method ?? 'GET');
   } catch (err) {
     req.resume();
@@ -367,6 +368,15 @@ interface AuditState {
   user?: UserInfo;
   attrs?: RequestAttributes;
   decision?: Decision;
+  /** The request, once routed: its body (read by the handler) is the audit event's requestObject. */
+  rc?: RequestContext;
+}
+
+/** The request body as an object for Request-level audit events (JSON bodies only; protobuf is not decoded here). */
+function auditRequestObject(rc: RequestContext | undefined): unknown {
+  const body = rc?.body;
+  if (!body?.length || body.length > 1 << 20) return undefined;
+  try { return JSON.parse(body.toString('utf8')); } catch { return undefined; }
 }
 
 /** Tags the response with an Audit-Id and hands the finished request to the audit sink. */
@@ -381,7 +391,7 @@ function startAudit(sec: SecurityOptions, req: IncomingMessage, res: ServerRespo
     sec.audit!.record({
       auditID, user: state.user ?? null, attrs: state.attrs ?? null, verb: state.attrs?.verb ?? (req.method ?? 'GET').toLowerCase(),
       requestURI: req.url ?? '/', sourceIPs, userAgent: req.headers['user-agent'], code: res.statusCode,
-      received, completed: Date.now(), decision: state.decision,
+      received, completed: Date.now(), decision: state.decision, requestObject: auditRequestObject(state.rc),
     });
   });
   return state;

@@ -187,6 +187,8 @@ rules:
     const as = (who: string) => ({ authorization: `Bearer ${who}`, 'user-agent': 'kubectl/v1.32.0 (linux/amd64)' });
     const created = await request(undefined, s.base, 'POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm1' } }, as('alice'));
     assert.equal(created.status, 201, created.text);
+    const secret = await request(undefined, s.base, 'POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's1' }, stringData: { k: 'v' } }, as('alice'));
+    assert.equal(secret.status, 201, secret.text);
     const denied = await request(undefined, s.base, 'GET', '/api/v1/namespaces/default/secrets', undefined, as('bob'));
     assert.equal(denied.json.message, 'secrets is forbidden: User "bob" cannot list resource "secrets" in API group "" in the namespace "default"');
     const discovery = await request(undefined, s.base, 'GET', '/api', undefined, as('alice'));
@@ -218,6 +220,12 @@ rules:
   assert.equal(forbidden.verb, 'list');
   assert.equal(forbidden.user.username, 'bob');
   assert.equal(forbidden.annotations['authorization.k8s.io/decision'], 'forbid');
+
+  // Request level and above carry the request body.
+  const secretCreate = events.find((e) => e.verb === 'create' && e.objectRef?.resource === 'secrets');
+  assert.equal(secretCreate.level, 'RequestResponse');
+  assert.equal(secretCreate.requestObject.metadata.name, 's1');
+  assert.equal(create.requestObject, undefined, 'Metadata level carries no body');
 
   const unauthenticated = events.find((e) => e.responseStatus?.code === 401);
   assert.ok(unauthenticated, 'the 401 is audited');
