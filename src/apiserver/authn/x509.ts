@@ -84,19 +84,24 @@ export function x509Authenticator(o: X509AuthenticatorOptions): Authenticator {
   const cas = parseCaBundle(o.clientCA);
   const clock = o.clock ?? realClock;
   // One verification per connection: a keep-alive client sends many requests with one handshake.
-  const verified = new WeakMap<object, { user: UserInfo | Error; notAfter: number }>();
+  const verified = new WeakMap<object, { user: UserInfo | Error | null; notAfter: number }>();
   return {
     authenticate(req): UserInfo | null {
-      const chain = peerChain(req);
-      if (chain.length === 0) return null;
       const now = clock.now();
       let v = verified.get(req.socket);
       if (!v || now > v.notAfter) {
-        const user = verifyClientChain(chain, cas, now);
-        const leaf = new X509Certificate(chain[0]!);
-        v = { user, notAfter: Math.min(Date.parse(leaf.validTo), now + 60_000) };
+        // Reading the peer's chain builds objects for every certificate: done once per connection.
+        const chain = peerChain(req);
+        if (chain.length === 0) {
+          v = { user: null, notAfter: Infinity };
+        } else {
+          const user = verifyClientChain(chain, cas, now);
+          const leaf = new X509Certificate(chain[0]!);
+          v = { user, notAfter: Math.min(Date.parse(leaf.validTo), now + 60_000) };
+        }
         verified.set(req.socket, v);
       }
+      if (v.user === null) return null;
       if (v.user instanceof Error) {
         o.log?.('client certificate refused', { reason: v.user.message });
         throw unauthorized();
