@@ -193,8 +193,10 @@ export async function withdrawKubeDnsEndpoint(client: RestClient, nodeName: stri
 }
 
 export interface ServerDnsOptions {
-  /** Used for the informers and the kube-dns objects; closed by stop(). */
+  /** Used for the informers (and the kube-dns objects when no publisher is given); closed by stop(). */
   client: RestClient;
+  /** Writes the kube-dns Service, Endpoints and EndpointSlice (the DNS itself only reads); closed by stop(). */
+  publisher?: RestClient;
   nodeName: string;
   /** The kube-dns ClusterIP (the kubelet's --cluster-dns). */
   clusterIP: string;
@@ -233,7 +235,7 @@ export async function startServerDns(o: ServerDnsOptions): Promise<ServerDns> {
       dns = await start(0);
     }
     try {
-      await ensureKubeDnsService(o.client, { clusterIP: o.clusterIP, address, port: dns.port, nodeName: o.nodeName }, log);
+      await ensureKubeDnsService(o.publisher ?? o.client, { clusterIP: o.clusterIP, address, port: dns.port, nodeName: o.nodeName }, log);
     } catch (err) {
       await dns.stop();
       throw err;
@@ -244,11 +246,12 @@ export async function startServerDns(o: ServerDnsOptions): Promise<ServerDns> {
       async stop() {
         // Best effort, and quick: a server that cannot reach its API server still stops.
         await Promise.race([
-          withdrawKubeDnsEndpoint(o.client, o.nodeName).catch((err) => log('dns endpoint not withdrawn', { err: String(err) })),
+          withdrawKubeDnsEndpoint(o.publisher ?? o.client, o.nodeName).catch((err) => log('dns endpoint not withdrawn', { err: String(err) })),
           new Promise((r) => setTimeout(r, 3000).unref()),
         ]);
         await dns.stop();
         o.client.close();
+        o.publisher?.close();
       },
     };
   } catch (err) {

@@ -42,6 +42,8 @@ export function componentIdentities(nodeName: string): Record<string, Identity> 
     scheduler: { cn: 'system:kube-scheduler' },
     kubelet: { cn: `system:node:${nodeName}`, orgs: ['system:nodes'] },
     proxy: { cn: 'system:kube-proxy' },
+    // Cluster DNS reads Services and EndpointSlices as the kube-dns service account (system:kube-dns).
+    dns: { cn: 'system:serviceaccount:kube-system:kube-dns' },
     // The API server's client certificate towards kubelets (kubeadm: apiserver-kubelet-client).
     'apiserver-kubelet-client': { cn: 'kube-apiserver-kubelet-client', orgs: ['system:masters'] },
   };
@@ -49,7 +51,7 @@ export function componentIdentities(nodeName: string): Record<string, Identity> 
 
 /** Which identity each in-process component's client uses; others use the admin identity. */
 const CLIENT_IDENTITY: Record<string, string> = {
-  'controller-manager': 'controller-manager', scheduler: 'scheduler', kubelet: 'kubelet', proxy: 'proxy',
+  'controller-manager': 'controller-manager', scheduler: 'scheduler', kubelet: 'kubelet', proxy: 'proxy', dns: 'dns',
   // The pod network agent reads Nodes and writes its own: the kubelet's identity covers both.
   'node-network': 'kubelet',
 };

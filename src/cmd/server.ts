@@ -92,7 +92,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     const store = flags.datastoreEndpoint ? await openStore(flags.datastoreEndpoint) : openSqliteStore({ path: join(flags.dataDir, 'server', 'store.db') });
     const leaderElect = flags.leaderElect ?? !!flags.datastoreEndpoint;
     const lease = flags.leaderElectLeaseDurationMs ?? 15_000;
-    const election = { leaseDurationMs: lease, renewDeadlineMs: Math.round(lease * 2 / 3), retryPeriodMs: Math.round(lease * 2 / 15) };
+    const election = { leaseDurationMs: lease, renewDeadlineMs: Math.round(lease * 2 / 3), retryPeriodMs: Math.round(lease / 15) };
     started.push({ name: 'store', stop: () => store.close() });
     // HTTPS, certificates and authn/authz/admission (server-security.ts); plain HTTP only with --insecure.
     const sec = flags.insecure ? null : await prepareServerSecurity(flags);
@@ -172,7 +172,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       const proxy = await startProxy({ client: proxyClient, nodeName: flags.nodeName, log: (m, f) => logLine(m, f) });
       started.push({ name: 'proxy', stop: async () => { await proxy.cleanup(); proxyClient.close(); } });
       // Cluster DNS on the pods' gateway, behind the kube-dns Service (server-dns.ts).
-      const dns = await startServerDns({ client: client('dns'), nodeName: flags.nodeName, clusterIP: flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR),
+      const dns = await startServerDns({ client: client('dns'), publisher: client('admin'), nodeName: flags.nodeName, clusterIP: flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR),
         clusterDomain: flags.clusterDomain, bridge: { name: cd.bridge, podCIDR: flags.podCIDR }, log: (m, f) => logLine(m, f) });
       started.push({ name: 'dns', stop: () => dns.stop() });
     }
