@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { RestClient } from '../client/rest.js';
 import { resourceRef } from '../client/rest.js';
 import { createCsr } from '../pki/certs.js';
-import { KUBE_APISERVER_CLIENT_KUBELET } from '../api/certificates/v1/csr.js';
+import { KUBE_APISERVER_CLIENT_KUBELET, KUBELET_SERVING } from '../api/certificates/v1/csr.js';
 
 const CSRS = resourceRef('certificates.k8s.io', 'v1', 'certificatesigningrequests', false);
 
@@ -36,12 +36,17 @@ export function storedCredentials(dir: string, nodeName: string, now = Date.now(
 
 export async function requestNodeCredentials(o: {
   client: RestClient; nodeName: string; dir: string; timeoutMs?: number; log?: (m: string, f?: Record<string, unknown>) => void;
+  /** A kubelet serving certificate for these names instead of the client certificate. */
+  serving?: { dnsNames: string[]; ips: string[] };
 }): Promise<NodeCredentials> {
-  const { csr, key } = await createCsr({ cn: `system:node:${o.nodeName}`, orgs: ['system:nodes'] });
-  const name = `node-csr-${randomBytes(6).toString('hex')}`;
+  const { csr, key } = await createCsr({ cn: `system:node:${o.nodeName}`, orgs: ['system:nodes'], ...(o.serving ?? {}) });
+  const name = `${o.serving ? 'node-serving' : 'node-csr'}-${randomBytes(6).toString('hex')}`;
   await o.client.create(CSRS, {
     apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name },
-    spec: { request: Buffer.from(csr).toString('base64'), signerName: KUBE_APISERVER_CLIENT_KUBELET, usages: ['digital signature', 'client auth'] },
+    spec: {
+      request: Buffer.from(csr).toString('base64'), signerName: o.serving ? KUBELET_SERVING : KUBE_APISERVER_CLIENT_KUBELET,
+      usages: o.serving ? ['digital signature', 'server auth'] : ['digital signature', 'client auth'],
+    },
   } as never);
   o.log?.('certificate requested', { csr: name });
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
@@ -52,8 +57,9 @@ export async function requestNodeCredentials(o: {
     if (got.status?.certificate) {
       const cert = Buffer.from(got.status.certificate, 'base64').toString('utf8');
       mkdirSync(o.dir, { recursive: true });
-      writeFileSync(join(o.dir, 'kubelet-client.key'), key, { mode: 0o600 });
-      writeFileSync(join(o.dir, 'kubelet-client.crt'), cert, { mode: 0o600 });
+      const base = o.serving ? 'kubelet-serving' : 'kubelet-client';
+      writeFileSync(join(o.dir, `${base}.key`), key, { mode: 0o600 });
+      writeFileSync(join(o.dir, `${base}.crt`), cert, { mode: 0o600 });
       return { cert, key };
     }
     if (Date.now() > deadline) throw new Error(`certificate request ${name} was not approved and signed within ${(o.timeoutMs ?? 60_000) / 1000} s: is the controller manager running with the cluster CA?`);

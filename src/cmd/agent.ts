@@ -13,7 +13,6 @@ import { connectCri } from '../kubelet/runtime/cri-client.js';
 import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
 import { startKubelet, defaultNodeIP } from '../kubelet/index.js';
 import { delegatedKubeletAuth } from '../kubelet/auth/delegated.js';
-import { createCa, issueServingCert } from '../pki/certs.js';
 import { startProxy } from '../proxy/index.js';
 import { startNodeNetwork } from '../agent/network/node-network.js';
 import { requestNodeCredentials, storedCredentials, type NodeCredentials } from '../agent/bootstrap.js';
@@ -53,12 +52,6 @@ async function awaitPodCIDR(client: RestClient, f: AgentFlags, nodeIP: string): 
     if (Date.now() > deadline) throw new Error(`node ${f.nodeName} got no pod subnet within ${f.podCIDRTimeoutMs} ms: is the node IPAM controller running (k8ts server --cluster-cidr)?`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function selfSignedServing(nodeName: string, nodeIP: string): Promise<{ cert: string; key: string }> {
-  const ca = await createCa(`${nodeName}-kubelet-ca`);
-  const leaf = await issueServingCert(ca, { cn: nodeName, dnsNames: [nodeName, 'localhost'], ips: [nodeIP, '127.0.0.1'] });
-  return { cert: leaf.cert + ca.cert, key: leaf.key };
 }
 
 export interface RunningAgent {
@@ -126,10 +119,12 @@ export async function startAgent(f: AgentFlags): Promise<RunningAgent> {
     await net.ready;
 
     const kubeletClient = client('kubelet');
-    // The kubelet API over HTTPS with a serving certificate of its own (the API server does not check
-    // it, as kube-apiserver without --kubelet-certificate-authority); callers are authenticated
-    // against the cluster CA or by TokenReview, and authorized by SubjectAccessReview.
-    const serving = secure ? await selfSignedServing(f.nodeName, nodeIP) : undefined;
+    // The kubelet API over HTTPS; callers are authenticated against the cluster CA or by TokenReview,
+    // and authorized by SubjectAccessReview.
+    // Its serving certificate comes from the cluster CA through a kubelet-serving CSR.
+    const serving = secure && creds
+      ? await requestNodeCredentials({ client: kubeletClient, nodeName: f.nodeName, dir: join(f.dataDir, 'pki'), serving: { dnsNames: [f.nodeName], ips: [nodeIP] }, log: (m, x) => logLine(m, x) })
+      : undefined;
     const kubelet = await startKubelet({
       serverTLS: serving, serverAuth: secure ? delegatedKubeletAuth(kubeletClient, { clientCA: ca }) : undefined,
       client: kubeletClient, nodeName: f.nodeName, nodeIP, runtime, rootDir: join(f.dataDir, 'kubelet'), podCIDR,

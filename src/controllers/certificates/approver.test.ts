@@ -48,3 +48,14 @@ test('CSR states follow conditions and the certificate', async () => {
   c.status = { conditions: [{ type: 'Denied', status: 'True' }] };
   assert.equal(csrState(c), 'Denied');
 });
+
+test('a node\'s own kubelet serving certificate request is approved; another node\'s or one with other names is not', async () => {
+  const self = { username: 'system:node:n1', groups: ['system:nodes', 'system:authenticated'] };
+  const serving = { signerName: 'kubernetes.io/kubelet-serving', usages: ['digital signature', 'server auth'] };
+  const mine = await csr('system:node:n1', ['system:nodes'], self, serving, ['n1']);
+  assert.deepEqual(autoApprovable(mine), { ok: true, node: 'n1', renewal: false });
+  assert.equal(autoApprovable(await csr('system:node:n2', ['system:nodes'], self, serving, ['n2'])).ok, false);
+  assert.equal(autoApprovable(await csr('system:node:n1', ['system:nodes'], bootstrapper, serving, ['n1'])).ok, false, 'a bootstrap token may not get serving certificates');
+  assert.equal(autoApprovable(await csr('system:node:n1', ['system:nodes'], self, { ...serving, usages: ['server auth', 'client auth'] }, ['n1'])).ok, false);
+  assert.equal(autoApprovable(await csr('system:node:n1', ['system:nodes'], self, serving)).ok, false, 'no names');
+});

@@ -6,12 +6,20 @@ import { resourceRef } from '../../client/rest.js';
 import type { CertificateSigningRequest } from '../../api/certificates/v1/csr.js';
 import type { Controller, ControllerContext } from '../context.js';
 import { newQueue, queueController } from '../base/queue-controller.js';
-import { csrState, kubeletClientCsr } from './node-csr.js';
+import { csrState, kubeletClientCsr, kubeletServingCsr } from './node-csr.js';
 
 export const CSRS = resourceRef('certificates.k8s.io', 'v1', 'certificatesigningrequests', false);
 
 /** Who may get a node client certificate without a human: bootstrappers for any node, a node for itself. */
 export function autoApprovable(csr: CertificateSigningRequest): { ok: true; node: string; renewal: boolean } | { ok: false; reason: string } {
+  // A node's kubelet serving certificate, asked for by that node itself (as k3s signs them; upstream
+  // leaves these to an approver of the cluster's choosing).
+  if (csr.spec?.signerName === 'kubernetes.io/kubelet-serving') {
+    const s = kubeletServingCsr(csr);
+    if ('reason' in s) return { ok: false, reason: s.reason };
+    if (csr.spec.username !== `system:node:${s.node}`) return { ok: false, reason: `requester ${csr.spec.username} is not node ${s.node}` };
+    return { ok: true, node: s.node, renewal: false };
+  }
   const k = kubeletClientCsr(csr);
   if ('reason' in k) return { ok: false, reason: k.reason };
   const groups = csr.spec?.groups ?? [];
