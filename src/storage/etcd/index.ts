@@ -6,7 +6,8 @@
 // same round trip. Every unary call carries a deadline, so an unreachable etcd yields
 // 'Unavailable' rather than a hang. etcd must run with --max-request-bytes above 1.5 MiB plus key
 // and framing (the test harness uses 2 MiB) for the largest allowed values to fit.
-import { Etcd3, type IKeyValue, type IRangeResponse, type ITxnResponse, type CallContext } from 'etcd3';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, isBrokenCircuitError, retry } from 'cockatiel';
+import { isRecoverableError, GRPCDeadlineExceededError, Etcd3, type IKeyValue, type IRangeResponse, type ITxnResponse, type CallContext } from 'etcd3';
 import { realClock, type Clock } from '../../machinery/clock.js';
 import {
   DEFAULT_COMPACTION_RETENTION_MS,
@@ -67,6 +68,24 @@ export async function openEtcdStore(opts: EtcdStoreOptions): Promise<Store> {
   return store;
 }
 
+/**
+ * How calls survive a member going away: each member is guarded by a circuit breaker that opens
+ * after 3 consecutive failures and lets a trial call through after 1 s; a call that failed fast
+ * (connection refused, no leader during an election, every breaker open at once) is retried on
+ * other members with backoff (50 ms doubling to 500 ms, ~2 s in all). A call that ran into its
+ * deadline is not retried: the cluster is not answering in time, and the caller hears Unavailable
+ * within its deadline. The library's defaults (3 tries, breakers open 5 s) failed calls outright
+ * during the seconds of a leader election after the leader died.
+ */
+export function etcdFaultHandling() {
+  const retryable = (err: Error) => !(err instanceof GRPCDeadlineExceededError) && !/deadline exceeded/i.test(err.message)
+    && (isRecoverableError(err) || isBrokenCircuitError(err) || /circuit breaker is open/i.test(err.message));
+  return {
+    host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1_000, breaker: new ConsecutiveBreaker(3) }),
+    global: retry(handleWhen(retryable), { maxAttempts: 8, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }) }),
+  };
+}
+
 class EtcdStore implements Store {
   private readonly client: Etcd3;
   private readonly keys: KeyCodec;
@@ -93,6 +112,7 @@ class EtcdStore implements Store {
         'grpc.keepalive_time_ms': 10_000,
         'grpc.keepalive_timeout_ms': 5_000,
       },
+      faultHandling: etcdFaultHandling(),
       defaultCallOptions: (ctx: CallContext) =>
         ctx.isStream ? {} : { deadline: new Date(Date.now() + this.requestTimeoutMs) },
     });
