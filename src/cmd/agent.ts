@@ -2,22 +2,19 @@
 // containerd, the service proxy, and the pod network to every other node. It talks only to the API
 // server named by --server, with the join token. Node IPAM gives the node its pod subnet before
 // containerd starts, because the CNI configuration is written for that subnet.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RestClient, resourceRef } from '../client/rest.js';
 import { ApiError } from '../machinery/errors.js';
-import { startContainerd, destroyNode, type ContainerdHandle } from '../kubelet/runtime/containerd.js';
-import { removeCgroup } from '../kubelet/runtime/cgroups.js';
-import { connectCri } from '../kubelet/runtime/cri-client.js';
-import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
+import { startContainerd, type ContainerdHandle } from '../kubelet/runtime/containerd.js';
+import { nodeRuntime, resetNodeState } from '../kubelet/runtime/node-runtime.js';
 import { startKubelet, defaultNodeIP } from '../kubelet/index.js';
 import { delegatedKubeletAuth } from '../kubelet/auth/delegated.js';
 import { startProxy } from '../proxy/index.js';
 import { startNodeNetwork } from '../agent/network/node-network.js';
 import { requestNodeCredentials, storedCredentials, type NodeCredentials } from '../agent/bootstrap.js';
 import { AGENT_USAGE, parseAgentFlags, type AgentFlags } from './agent-flags.js';
-import type { ContainerRuntime } from '../kubelet/runtime/types.js';
 
 const NODES = resourceRef('', 'v1', 'nodes', false);
 type Stoppable = { name: string; stop(): Promise<void> };
@@ -98,20 +95,9 @@ export async function startAgent(f: AgentFlags): Promise<RunningAgent> {
 
     // Pod addresses stay unNATed inside the cluster CIDR: the node network masquerades only traffic leaving it.
     const cd: ContainerdHandle = await startContainerd({ dir: join(f.dataDir, 'containerd'), podCIDR, ipMasq: false, log: (m, x) => logLine(m, x) });
-    let runtime: ContainerRuntime | null = null;
-    started.push({
-      name: 'containerd',
-      stop: async () => {
-        runtime?.close();
-        await destroyNode(cd, { log: (m, x) => logLine(m, x) }).catch((err) => logLine('node cleanup failed', { err: String(err) }));
-        await removeCgroup(f.cgroupRoot).catch((err) => logLine('cgroup removal failed', { err: String(err) }));
-      },
-    });
-    const archive = await buildDemoImages({ outDir: join(f.dataDir, 'image-cache') });
-    await importImageArchive(cd.socket, archive);
-    const imagesDir = join(f.dataDir, 'images');
-    if (existsSync(imagesDir)) await importImagesDir(cd.socket, imagesDir);
-    runtime = connectCri(cd.socket);
+    const node = nodeRuntime(cd, { dataDir: f.dataDir, cgroupRoot: f.cgroupRoot, log: (m, x) => logLine(m, x) });
+    started.push({ name: 'containerd', stop: node.stop });
+    const runtime = await node.open();
 
     const netClient = client('node-network');
     const net = await startNodeNetwork({ client: netClient, nodeName: f.nodeName, nodeIP, podCIDR, clusterCIDR: f.clusterCIDR, backend: f.backend, log: (m, x) => logLine(m, x) });
@@ -146,15 +132,8 @@ export async function startAgent(f: AgentFlags): Promise<RunningAgent> {
 
 /** Removes what a previous agent left on this machine: its pods (through its containerd), then every file. */
 export async function resetAgent(f: AgentFlags): Promise<void> {
-  const cdir = join(f.dataDir, 'containerd');
-  if (existsSync(cdir)) {
-    // The subnet in the CNI config does not matter for removing pods.
-    const cd = await startContainerd({ dir: cdir, podCIDR: '10.244.0.0/24', ipMasq: false, log: (m, x) => logLine(m, x) });
-    await destroyNode(cd, { removeDir: true, log: (m, x) => logLine(m, x) });
-  }
-  await removeCgroup(f.cgroupRoot).catch(() => undefined);
-  rmSync(f.dataDir, { recursive: true, force: true });
-  logLine('state removed', { dataDir: f.dataDir });
+  // The subnet in the CNI config does not matter for removing pods.
+  await resetNodeState({ dataDir: f.dataDir, cgroupRoot: f.cgroupRoot, podCIDR: '10.244.0.0/24', ipMasq: false, log: (m, x) => logLine(m, x) });
 }
 
 export async function main(args: string[]): Promise<void> {

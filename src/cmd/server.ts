@@ -3,7 +3,7 @@
 // containerd. Each component still talks only to the API server (over loopback), exactly as when
 // they run as separate commands. SIGINT/SIGTERM stops everything and removes the node's pods, so
 // the machine is left clean; `--reset` also deletes all state.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../storage/sqlite/index.js';
@@ -11,10 +11,8 @@ import { createApiServer } from '../apiserver/server.js';
 import { RestClient } from '../client/rest.js';
 import { startControllerManager, type ControllerManager } from '../controllers/manager.js';
 import { startScheduler, type RunningScheduler } from '../scheduler/index.js';
-import { destroyNode, startContainerd, type ContainerdHandle } from '../kubelet/runtime/containerd.js';
-import { removeCgroup } from '../kubelet/runtime/cgroups.js';
-import { connectCri } from '../kubelet/runtime/cri-client.js';
-import { buildDemoImages, importImageArchive, importImagesDir } from '../kubelet/runtime/images.js';
+import { startContainerd, type ContainerdHandle } from '../kubelet/runtime/containerd.js';
+import { nodeRuntime, resetNodeState } from '../kubelet/runtime/node-runtime.js';
 import { startKubelet, defaultNodeIP } from '../kubelet/index.js';
 import { delegatedKubeletAuth } from '../kubelet/auth/delegated.js';
 import { fileAuditSink } from '../apiserver/audit/file-sink.js';
@@ -27,7 +25,6 @@ import { clusterDnsIP, startServerDns } from './server-dns.js';
 import { kubeconfig, openStore } from './apiserver.js';
 import { prepareServerSecurity } from './server-security.js';
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from './server-flags.js';
-import type { ContainerRuntime } from '../kubelet/runtime/types.js';
 
 type Stoppable = { name: string; stop(): Promise<void> };
 
@@ -48,15 +45,7 @@ function writeUserKubeconfig(text: string): string | null {
 
 /** Removes what a previous run left: its pods (through its containerd), then every file. */
 export async function resetState(flags: ServerFlags): Promise<void> {
-  const cdir = join(flags.dataDir, 'containerd');
-  if (existsSync(cdir)) {
-    const cd = await startContainerd({ dir: cdir, podCIDR: flags.podCIDR, log: (m, f) => logLine(m, f) });
-    await destroyNode(cd, { removeDir: true, log: (m, f) => logLine(m, f) });
-  }
-  // The pods' cgroup parent: runc never removes parents.
-  await removeCgroup(flags.cgroupRoot).catch((err) => logLine('cgroup removal failed', { err: String(err) }));
-  rmSync(flags.dataDir, { recursive: true, force: true });
-  logLine('state removed', { dataDir: flags.dataDir });
+  await resetNodeState({ dataDir: flags.dataDir, cgroupRoot: flags.cgroupRoot, podCIDR: flags.podCIDR, log: (m, f) => logLine(m, f) });
 }
 
 export interface RunningServer {
@@ -133,22 +122,9 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     let readyAfterMs: number | null = null;
     if (containerdP) {
       const cd = await containerdP;
-      let runtime: ContainerRuntime | null = null;
-      started.push({
-        name: 'containerd',
-        stop: async () => {
-          runtime?.close();
-          // Pods outlive containerd: remove them (and the CNI bridge) so the machine is left clean.
-          await destroyNode(cd, { log: (m, f) => logLine(m, f) }).catch((err) => logLine('node cleanup failed', { err: String(err) }));
-          await removeCgroup(flags.cgroupRoot).catch((err) => logLine('cgroup removal failed', { err: String(err) }));
-        },
-      });
-      // The demo images (busybox, pause) are built once from Debian's static busybox and cached.
-      const archive = await buildDemoImages({ outDir: join(flags.dataDir, 'image-cache') });
-      await importImageArchive(cd.socket, archive);
-      const imagesDir = join(flags.dataDir, 'images');
-      if (existsSync(imagesDir)) await importImagesDir(cd.socket, imagesDir);
-      runtime = connectCri(cd.socket);
+      const node = nodeRuntime(cd, { dataDir: flags.dataDir, cgroupRoot: flags.cgroupRoot, log: (m, f) => logLine(m, f) });
+      started.push({ name: 'containerd', stop: node.stop });
+      const runtime = await node.open();
       const kubeletClient = client('kubelet');
       const kubelet = await startKubelet({
         client: kubeletClient, nodeName: flags.nodeName, runtime, rootDir: join(flags.dataDir, 'kubelet'),

@@ -11,18 +11,25 @@ export function requestPem(csr: CertificateSigningRequest): string {
   return Buffer.from(csr.spec?.request ?? '', 'base64').toString('utf8');
 }
 
-/** The node name a kubelet client CSR asks for, or a reason it is not one. */
-export function kubeletClientCsr(csr: CertificateSigningRequest): { node: string } | { reason: string } {
-  if (csr.spec?.signerName !== KUBE_APISERVER_CLIENT_KUBELET) return { reason: `signer is ${csr.spec?.signerName}` };
+/** The parsed request when it is for `signer` with subject CN system:node:<name>, O exactly system:nodes. */
+function nodeRequest(csr: CertificateSigningRequest, signer: string): { req: x509.Pkcs10CertificateRequest; node: string } | { reason: string } {
+  if (csr.spec?.signerName !== signer) return { reason: `signer is ${csr.spec?.signerName}` };
   let req: x509.Pkcs10CertificateRequest;
   try { req = new x509.Pkcs10CertificateRequest(requestPem(csr)); } catch { return { reason: 'unparseable certificate request' }; }
   const cn = req.subjectName.getField('CN');
   const orgs = req.subjectName.getField('O');
   if (cn.length !== 1 || !cn[0]!.startsWith('system:node:')) return { reason: 'subject common name must be system:node:<name>' };
   if (orgs.length !== 1 || orgs[0] !== 'system:nodes') return { reason: 'subject organization must be exactly system:nodes' };
-  if (req.extensions.some((e) => e.type === '2.5.29.17')) return { reason: 'client certificates may not have subject alternative names' };
+  return { req, node: cn[0]!.slice('system:node:'.length) };
+}
+
+/** The node name a kubelet client CSR asks for, or a reason it is not one. */
+export function kubeletClientCsr(csr: CertificateSigningRequest): { node: string } | { reason: string } {
+  const r = nodeRequest(csr, KUBE_APISERVER_CLIENT_KUBELET);
+  if ('reason' in r) return r;
+  if (r.req.extensions.some((e) => e.type === '2.5.29.17')) return { reason: 'client certificates may not have subject alternative names' };
   for (const u of csr.spec?.usages ?? []) if (!CLIENT_USAGES.has(u)) return { reason: `usage ${u} is not allowed for a client certificate` };
-  return { node: cn[0]!.slice('system:node:'.length) };
+  return { node: r.node };
 }
 
 const SERVING_USAGES = new Set(['key encipherment', 'digital signature', 'server auth']);
@@ -32,21 +39,16 @@ const SERVING_USAGES = new Set(['key encipherment', 'digital signature', 'server
  * CN system:node:<name>, O exactly system:nodes, server auth, and only DNS names and IP addresses.
  */
 export function kubeletServingCsr(csr: CertificateSigningRequest): { node: string } | { reason: string } {
-  if (csr.spec?.signerName !== KUBELET_SERVING) return { reason: `signer is ${csr.spec?.signerName}` };
-  let req: x509.Pkcs10CertificateRequest;
-  try { req = new x509.Pkcs10CertificateRequest(requestPem(csr)); } catch { return { reason: 'unparseable certificate request' }; }
-  const cn = req.subjectName.getField('CN');
-  const orgs = req.subjectName.getField('O');
-  if (cn.length !== 1 || !cn[0]!.startsWith('system:node:')) return { reason: 'subject common name must be system:node:<name>' };
-  if (orgs.length !== 1 || orgs[0] !== 'system:nodes') return { reason: 'subject organization must be exactly system:nodes' };
+  const r = nodeRequest(csr, KUBELET_SERVING);
+  if ('reason' in r) return r;
   const usages = csr.spec?.usages ?? [];
   if (!usages.includes('server auth')) return { reason: 'a serving certificate needs server auth' };
   for (const u of usages) if (!SERVING_USAGES.has(u)) return { reason: `usage ${u} is not allowed for a kubelet serving certificate` };
-  const sanExt = req.extensions.find((e) => e.type === '2.5.29.17');
+  const sanExt = r.req.extensions.find((e) => e.type === '2.5.29.17');
   const names = sanExt ? new x509.SubjectAlternativeNameExtension(sanExt.rawData).names.items : [];
   if (!names.length) return { reason: 'a serving certificate needs DNS names or IP addresses' };
   if (names.some((n) => n.type !== 'dns' && n.type !== 'ip')) return { reason: 'only DNS names and IP addresses are allowed' };
-  return { node: cn[0]!.slice('system:node:'.length) };
+  return { node: r.node };
 }
 
 export type CsrState = 'Pending' | 'Approved' | 'Denied' | 'Failed' | 'Issued';
