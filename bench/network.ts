@@ -2,7 +2,8 @@
 // The pod network across machines (issue "many machines"), on network namespaces joined by a
 // switch (test/e2e/multinode/machines.ts), with the real kubectl:
 // - time for a 3-node cluster from nothing to every node Ready;
-// - TCP throughput (busybox dd | nc, 256 MiB) and connection latency (nc round trips) pod to pod
+// - TCP throughput (bench/lib/tcp-probe.ts run in the pods' network namespaces, 512 MiB) and
+//   connection latency (connect+close) pod to pod
 //   on one node, across nodes with host-gw routes, and across nodes with the VXLAN overlay;
 // - recovery after a node is lost: killed → its pods Running again elsewhere (short timings, and
 //   the defaults with --default-timings: 40 s grace + 300 s toleration);
@@ -13,7 +14,10 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
 import { startCluster, run, type Cluster, type Machine } from '../test/e2e/multinode/machines.js';
+
+const PROBE = fileURLToPath(new URL('./lib/tcp-probe.js', import.meta.url));
 
 const args = process.argv.slice(2);
 const skipHA = args.includes('--skip-ha');
@@ -31,7 +35,7 @@ async function waitReady(c: Cluster, n: number, ms: number): Promise<void> {
   await c.until(`${n} Ready nodes`, ms, async () => (await kubectlOn(c, c.server, 'get', 'nodes', '--no-headers')).split('\n').filter((l) => / Ready /.test(l)).length === n);
 }
 
-/** Three sleeper pods pinned one per node (two on node 0 for the same-node case). */
+/** Sleeper pods pinned one per node (two on node 0 for the same-node case); the probes run in their network namespaces. */
 async function placePods(c: Cluster): Promise<Map<string, PodView>> {
   const nodes = [c.server.name, c.server.name, ...c.agents.map((a) => a.name)];
   const docs = nodes.map((node, i) => `apiVersion: v1
@@ -44,9 +48,8 @@ spec:
   - name: c
     image: k8ts.local/busybox:1
     imagePullPolicy: Never
-    # The listeners the measurements connect to: a sink for throughput, httpd for connection latency.
-    # busybox nc closes a connection when its own stdin ends: the sink reads a fifo that never does.
-    command: ["sh", "-c", "mkdir -p /tmp/www && httpd -p 5002 -h /tmp/www && mkfifo /tmp/f && (sleep 1000000 > /tmp/f &) && while true; do nc -l -p 5001 < /tmp/f > /dev/null; done"]
+    # A distinct argument, to find this container's process (and so its network namespace) from the host.
+    command: ["sleep", "${sleeperArg(c, i)}"]
 `).join('---\n');
   await run(...c.server.inNetns('sh', ['-c', `cat <<'EOF' | /usr/bin/kubectl --kubeconfig ${c.kubeconfig} apply -f -\n${docs}\nEOF`]) as [string, string[]], { timeout: 60_000 });
   const ps = await c.until('net pods running', 120_000, async () => {
@@ -56,29 +59,39 @@ spec:
   return new Map(ps.map((p) => [p.metadata.name, p]));
 }
 
-/** Wall milliseconds of one `kubectl exec` running script in pod (non-zero exit or a failed connect throws). */
-async function execWall(c: Cluster, pod: string, script: string): Promise<number> {
-  const [cmd, argv] = c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', c.kubeconfig, 'exec', pod, '--', 'sh', '-c', script]);
-  const t = performance.now();
-  const r = await run(cmd, argv, { timeout: 300_000, env: { ...process.env, HOME: c.dir } });
-  const ms = performance.now() - t;
-  if (/FAILED|can't connect/.test(r.stdout + r.stderr)) throw new Error(`measurement failed in ${pod}: ${(r.stdout + r.stderr).slice(0, 500)}`);
-  return ms;
+/** Unique per cluster and pod: the sleep argument of pod net-i. */
+const sleeperArg = (c: Cluster, i: number): string => `${9_000_000 + (Number(c.dir.replace(/\D/g, '').slice(-4)) || 0) * 10 + i}`;
+
+/** `nsenter` into pod net-i's network namespace to run the probe there. */
+async function inPod(c: Cluster, i: number, probeArgs: string[]): Promise<[string, string[]]> {
+  const { stdout } = await run('pgrep', ['-x', '-f', `sleep ${sleeperArg(c, i)}`]);
+  const pid = stdout.trim().split('\n')[0];
+  if (!pid) throw new Error(`no process for pod net-${i}`);
+  return ['nsenter', [`--net=/proc/${pid}/ns/net`, process.execPath, PROBE, ...probeArgs]];
 }
 
-/** MiB/s from `from` to `to` and ms per TCP connect, each net of the exec's own cost (best of 3). */
-async function measurePair(c: Cluster, from: string, to: PodView): Promise<{ mibPerSec: number; connectMs: number }> {
-  let base = Infinity;
-  for (let i = 0; i < 3; i++) base = Math.min(base, await execWall(c, from, 'true'));
-  let send = Infinity;
-  for (let i = 0; i < 3; i++) {
-    // The sender lingers -w 1 s after its input ends (the sink never closes first): subtracted below.
-    send = Math.min(send, await execWall(c, from, `dd if=/dev/zero bs=65536 count=${MiB * 16} 2>/dev/null | nc -w 1 ${to.status.podIP} 5001 || echo FAILED`));
+/** MiB/s from pod net-0 to pod net-`to` (best of 3 x 512 MiB) and ms per TCP connect+close (mean of 200, best of 2). */
+async function measurePair(c: Cluster, to: number, toPod: PodView): Promise<{ mibPerSec: number; connectMs: number }> {
+  const [scmd, sargv] = await inPod(c, to, ['serve', '5001']);
+  const sink = spawn(scmd, sargv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('probe sink did not start')), 10_000);
+      sink.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('listening')) { clearTimeout(t); resolve(); } });
+      sink.once('exit', (code) => { clearTimeout(t); reject(new Error(`probe sink exited ${code}`)); });
+    });
+    const probe = async (args: string[]) => {
+      const [cmd, argv] = await inPod(c, 0, args);
+      return JSON.parse((await run(cmd, argv, { timeout: 150_000 })).stdout) as Record<string, number>;
+    };
+    let mibPerSec = 0;
+    for (let i = 0; i < 3; i++) mibPerSec = Math.max(mibPerSec, (await probe(['send', toPod.status.podIP!, '5001', String(MiB)])).mibPerSec!);
+    let connectMs = Infinity;
+    for (let i = 0; i < 2; i++) connectMs = Math.min(connectMs, (await probe(['connect', toPod.status.podIP!, '5001', '200'])).connectMs!);
+    return { mibPerSec: Math.round(mibPerSec), connectMs: Math.round(connectMs * 1000) / 1000 };
+  } finally {
+    sink.kill('SIGKILL');
   }
-  const n = 100;
-  let conn = Infinity;
-  for (let i = 0; i < 2; i++) conn = Math.min(conn, await execWall(c, from, `for i in $(seq ${n}); do nc -w 1 ${to.status.podIP} 5002 < /dev/null > /dev/null || echo FAILED; done`));
-  return { mibPerSec: MiB / (Math.max(1, send - base - 1000) / 1000), connectMs: Math.max(0, conn - base) / n };
 }
 
 async function networkFigures(backend: 'host-gw' | 'vxlan') {
@@ -88,8 +101,8 @@ async function networkFigures(backend: 'host-gw' | 'vxlan') {
     await waitReady(c, 3, 120_000);
     const readyMs = performance.now() - t0;
     const ps = await placePods(c);
-    const sameNode = await measurePair(c, 'net-0', ps.get('net-1')!);
-    const crossNode = await measurePair(c, 'net-0', ps.get('net-2')!);
+    const sameNode = await measurePair(c, 1, ps.get('net-1')!);
+    const crossNode = await measurePair(c, 2, ps.get('net-2')!);
     return { c, readyMs, sameNode, crossNode };
   } catch (err) {
     await c.close();

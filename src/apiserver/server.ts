@@ -30,12 +30,15 @@ import {
 } from './rest/handlers.js';
 import { bootstrapNamespaces, SYSTEM_NAMESPACES, writeObject } from './rest/bootstrap.js';
 import { createServiceHooks, createServiceAllocators, rebuild, type ServiceAllocatorOptions, type ServiceAllocators } from './registry/service-hooks.js';
+import { storeClaims, type AllocationClaims } from './registry/allocation-claims.js';
 import { ensureKubernetesService } from './bootstrap/kubernetes-service.js';
 import { ensureSystemPriorityClasses } from './bootstrap/priority-classes.js';
 import { ensureBootstrapPolicy } from './authz/bootstrap/ensure.js';
 import { authorizationApiHooks } from './authz/reviews.js';
 import { createPodAdmissionHooks } from './admission/pod-admission.js';
 import { handlePodLog, handlePodUpgrade } from './rest/pod-streams.js';
+import { handleEviction } from './registry/pod-eviction.js';
+import { DEFAULT_POD_SUBRESOURCES } from './discovery/index.js';
 import type { KubeObject } from '../api/resource.js';
 import { randomUUID } from 'node:crypto';
 import type { SecurityOptions, UserInfo, Decision, RequestAttributes } from './auth/types.js';
@@ -98,6 +101,8 @@ export interface ApiServer {
 }
 
 export const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/** pods/eviction is served (registry/pod-eviction.ts), so discovery lists it and kubectl drain evicts. */
+const SERVED_POD_SUBRESOURCES = [...DEFAULT_POD_SUBRESOURCES, 'eviction'];
 
 function jsonLogger(): Logger {
   return (msg, fields) => {
@@ -112,9 +117,13 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const store = opts.encryption ? encryptingStore(opts.store, opts.encryption, defs) : opts.store;
   const hooks: Record<string, ResourceHooks> = { ...(opts.hooks ?? {}) };
   let serviceAlloc: ServiceAllocators | null = null;
+  let serviceClaims: AllocationClaims | null = null;
+  let repairTimer: NodeJS.Timeout | null = null;
   if (!hooks.services && opts.serviceAllocation !== false && defs.some((d) => d.group === '' && d.plural === 'services')) {
     serviceAlloc = createServiceAllocators(opts.serviceAllocation || {});
-    hooks.services = createServiceHooks(serviceAlloc);
+    // Claimed in the store as well, so that API servers sharing a datastore never hand out a value twice.
+    serviceClaims = storeClaims(opts.store, log);
+    hooks.services = createServiceHooks(serviceAlloc, serviceClaims);
   }
   // Access reviews are answered, never stored.
   for (const [k, h] of Object.entries(authorizationApiHooks())) hooks[k] ??= h;
@@ -177,8 +186,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const routes: RouteFn[] = [
     systemRoutes({ ready: () => isReady && !closingFlag, metrics: registry }),
     ...(opts.routes ?? []),
-    discoveryRoutes(defs),
-    openapiRoutes(defs),
+    discoveryRoutes(defs, { podSubresources: SERVED_POD_SUBRESOURCES }),
+    openapiRoutes(defs, { podSubresources: SERVED_POD_SUBRESOURCES }),
   ];
 
   const ready = (async () => {
@@ -187,7 +196,14 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     const services = byPath.get('/v1/services');
     if (serviceAlloc && services) {
       // Allocations live in memory; the stored Services are the record to rebuild them from.
-      for (const p of rebuild(serviceAlloc, services.cache.snapshot().items.map((c) => c.obj))) log('service allocation conflict', { ...p });
+      const stored = () => services.cache.snapshot().items.map((c) => c.obj);
+      for (const p of rebuild(serviceAlloc, stored())) log('service allocation conflict', { ...p });
+      if (serviceClaims) {
+        await serviceClaims.start(serviceAlloc, stored());
+        // Kubernetes' allocator repair runs every 3 minutes.
+        repairTimer = setInterval(() => { serviceClaims!.repair(stored()).catch((err: unknown) => log('service allocation repair failed', { err: String(err) })); }, 180_000);
+        repairTimer.unref();
+      }
     }
     if (ctx.namespaces) await bootstrapNamespaces(ctx, opts.namespaces ?? SYSTEM_NAMESPACES);
     await ensureSystemPriorityClasses(ctx);
@@ -253,6 +269,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       if (!closing) {
         closingFlag = true;
         closing = (async () => {
+          if (repairTimer) clearInterval(repairTimer);
+          serviceClaims?.stop();
           for (const c of cacheByPrefix.values()) c.close();
           await new Promise<void>((resolve) => {
             if (!server.listening) { resolve(); return; }
@@ -493,6 +511,10 @@ async function dispatch(rc: RequestContext, route: Route, method: string): Promi
   }
   if ((sub === 'exec' || sub === 'attach' || sub === 'portforward') && r === rc.ctx.pods) {
     throw errors.badRequest('Upgrade request required');
+  }
+  if (sub === 'eviction' && r === rc.ctx.pods) {
+    await handleEviction(rc, method);
+    return;
   }
   const custom = r.hooks?.subresources?.[sub];
   if (custom) {

@@ -11,6 +11,7 @@ import { errors } from '../../machinery/errors.js';
 import { fieldErrors, invalidError, type FieldError } from '../../machinery/field-errors.js';
 import { AllocationError } from './allocation-error.js';
 import type { ServiceAllocators } from './service-allocators.js';
+import type { AllocationClaims } from './allocation-claims.js';
 import {
   allocatedIPsOf, allocatesNodePorts, clusterIPsOf, isHeadless, needsHealthCheck, needsNodePorts, nodePortsOf, specOf, typeOf,
   type ServicePort, type ServiceSpec,
@@ -18,15 +19,24 @@ import {
 
 export { createServiceAllocators, rebuild, type ServiceAllocators, type ServiceAllocatorOptions, type RebuildProblem } from './service-allocators.js';
 
+/** How often a write whose values another API server claimed first is retried with fresh ones. */
+const CLAIM_ATTEMPTS = 5;
+
 /** What one write took and gave back, to undo it. */
 interface Reservation {
   ips: string[];
   ports: number[];
   releasedIps: string[];
   releasedPorts: number[];
+  /** Whether ips/ports were claimed in the store (and releasedIps/Ports given up there). */
+  claimed?: boolean;
 }
 
-export function createServiceHooks(alloc: ServiceAllocators): ResourceHooks {
+/**
+ * `claims` (when given) makes every allocation also a claim in the store, so API servers sharing
+ * a datastore never hand out one value twice; the in-memory allocator then only proposes values.
+ */
+export function createServiceHooks(alloc: ServiceAllocators, claims?: AllocationClaims): ResourceHooks {
   const pending = new WeakMap<object, Reservation>();
   const nameOf = (svc: KubeObject) => svc.metadata?.name ?? '';
   const invalid = (svc: KubeObject, errs: FieldError[]) => invalidError('Service', nameOf(svc), errs);
@@ -153,9 +163,37 @@ export function createServiceHooks(alloc: ServiceAllocators): ResourceHooks {
     pending.set(obj, r);
   }
 
+  /**
+   * Runs one write's allocation (sync, in memory), then claims its values in the store. A value
+   * another server claimed first is marked taken and the write starts over from the spec it came
+   * with: an explicitly requested value then fails with the usual "already allocated" error.
+   */
+  async function allocateAndClaim(obj: KubeObject, ctx: HookContext, work: (r: Reservation) => void): Promise<void> {
+    if (!claims || ctx.dryRun) return guarded(obj, work);
+    const original = structuredClone(obj.spec);
+    for (let attempt = 1; ; attempt++) {
+      guarded(obj, work);
+      const r = pending.get(obj)!;
+      const conflict = await claims.claim(r.ips, r.ports, `${obj.metadata?.namespace ?? ''}/${nameOf(obj)}`);
+      if (!conflict) {
+        r.claimed = true;
+        await claims.release(r.releasedIps, r.releasedPorts);
+        return;
+      }
+      pending.delete(obj);
+      undo(r);
+      try {
+        if (conflict.ip) alloc.ips.allocate(conflict.ip);
+        if (conflict.port) alloc.ports.allocate(conflict.port);
+      } catch { /* already marked */ }
+      obj.spec = structuredClone(original);
+      if (attempt >= CLAIM_ATTEMPTS) throw errors.internal('failed to allocate: the values proposed were claimed by other API servers; try again');
+    }
+  }
+
   return {
-    beforeCreate(obj: KubeObject, _ctx: HookContext): void {
-      guarded(obj, (r) => {
+    beforeCreate(obj: KubeObject, ctx: HookContext): Promise<void> {
+      return allocateAndClaim(obj, ctx, (r) => {
         const spec = specOf(obj);
         defaultFamilies(spec);
         if (typeOf(spec) !== 'ExternalName' && !isHeadless(spec)) allocateIP(obj, spec, r);
@@ -164,8 +202,8 @@ export function createServiceHooks(alloc: ServiceAllocators): ResourceHooks {
       });
     },
 
-    beforeUpdate(obj: KubeObject, old: KubeObject, ctx: HookContext): void {
-      guarded(obj, (r) => {
+    beforeUpdate(obj: KubeObject, old: KubeObject, ctx: HookContext): Promise<void> {
+      return allocateAndClaim(obj, ctx, (r) => {
         const spec = specOf(obj);
         const prev = specOf(old);
         const release = (ips: string[], ports: number[]) => {
@@ -229,18 +267,24 @@ export function createServiceHooks(alloc: ServiceAllocators): ResourceHooks {
       });
     },
 
-    rollback(obj: KubeObject): void {
+    async rollback(obj: KubeObject): Promise<void> {
       const r = pending.get(obj);
       if (!r) return;
       pending.delete(obj);
       undo(r);
+      if (claims && r.claimed) {
+        await claims.release(r.ips, r.ports);
+        // Given back in the store too; if another server took one meanwhile, it keeps it.
+        await claims.claim(r.releasedIps, [], `${obj.metadata?.namespace ?? ''}/${nameOf(obj)}`).catch(() => null);
+        await claims.claim([], r.releasedPorts, `${obj.metadata?.namespace ?? ''}/${nameOf(obj)}`).catch(() => null);
+      }
     },
 
-    afterDelete(obj: KubeObject): void {
+    async afterDelete(obj: KubeObject): Promise<void> {
       const spec = specOf(obj);
       for (const ip of allocatedIPsOf(spec)) alloc.ips.release(ip);
       for (const p of nodePortsOf(spec)) alloc.ports.release(p);
+      await claims?.release(allocatedIPsOf(spec), nodePortsOf(spec));
     },
   };
 }
-

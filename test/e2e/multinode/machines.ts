@@ -68,9 +68,15 @@ export interface ClusterOptions {
   servers?: number;
   /** Three etcd members (on machines 0-2) that the servers share, instead of SQLite. */
   etcd?: boolean;
+  /**
+   * Agents on a second subnet (192.168.78.0/24) behind a router in the switch namespace, so the
+   * nodes are not on one link: host-gw routes cannot work there, only the VXLAN overlay does.
+   */
+  routed?: boolean;
 }
 
 const SUBNET = '192.168.77';
+const AGENT_SUBNET = '192.168.78';
 
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), `k8ts-${o.name}-mn-`));
@@ -147,20 +153,31 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     const inSw = (...a: string[]) => run('ip', ['-n', sw, ...a]);
     await inSw('link', 'add', 'br0', 'type', 'bridge');
     await inSw('link', 'set', 'br0', 'up');
+    if (o.routed) {
+      // The switch namespace also routes between the two subnets (and nothing else: it has no
+      // route to any pod subnet, so unencapsulated pod traffic between the subnets dies here).
+      await inSw('link', 'add', 'br1', 'type', 'bridge');
+      await inSw('link', 'set', 'br1', 'up');
+      await inSw('addr', 'add', `${SUBNET}.1/24`, 'dev', 'br0');
+      await inSw('addr', 'add', `${AGENT_SUBNET}.1/24`, 'dev', 'br1');
+      await run('ip', ['netns', 'exec', sw, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+    }
     const nServers = o.servers ?? 1;
     for (let i = 0; i < nServers + o.agents; i++) {
       const m = mkMachine(i);
+      const [subnet, bridge] = o.routed && i >= nServers ? [AGENT_SUBNET, 'br1'] : [SUBNET, 'br0'];
+      m.ip = `${subnet}.${10 + i}`;
       machines.push(m);
       await run('ip', ['netns', 'add', m.netns]);
       const inM = (...a: string[]) => run('ip', ['-n', m.netns, ...a]);
       await inM('link', 'set', 'lo', 'up');
       // The machine's NIC (eth0) and its port on the switch.
       await run('ip', ['link', 'add', `k8p${i}${tag}`.slice(0, 15), 'netns', sw, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', m.netns]);
-      await inSw('link', 'set', `k8p${i}${tag}`.slice(0, 15), 'master', 'br0', 'up');
+      await inSw('link', 'set', `k8p${i}${tag}`.slice(0, 15), 'master', bridge, 'up');
       await inM('addr', 'add', `${m.ip}/24`, 'dev', 'eth0');
       await inM('link', 'set', 'eth0', 'up');
       // A default route, as real hosts have: the kernel routes ClusterIPs only when some route covers them.
-      await inM('route', 'add', 'default', 'via', `${SUBNET}.1`, 'dev', 'eth0');
+      await inM('route', 'add', 'default', 'via', `${subnet}.1`, 'dev', 'eth0');
     }
     const server = machines[0]!;
     const etcd: EtcdMember[] = [];
