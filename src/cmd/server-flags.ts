@@ -22,6 +22,8 @@ export interface ServerFlags {
   joinTokenTtlMs: number;
   /** An external store shared by several servers (`etcd:http://a:2379,http://b:2379`); default: the embedded SQLite store. */
   datastoreEndpoint?: string;
+  /** Opens the cluster CA and keys the first server put in the shared datastore (default: <data-dir>/server/server-token, made once). */
+  serverToken?: string;
   /** Controller manager and scheduler elect a leader (default: on with a shared datastore). */
   leaderElect?: boolean;
   /** Their Lease's duration (default 15 s); renew deadline 2/3 and retry period 1/15 of it. */
@@ -69,6 +71,7 @@ flags:
   --audit-policy-file F   audit.k8s.io/v1 Policy (default: every request at Metadata level)
   --join-token-ttl D      (default 24h; 0 = never) the join token expires this long after the server starts
   --datastore-endpoint S  etcd:http://host:2379,... a store shared by several servers (HA); default: embedded SQLite
+  --server-token T        with --datastore-endpoint: the token the first server printed; further servers share its CA and keys
   --leader-elect[=BOOL]   controller manager and scheduler elect a leader (default: true with --datastore-endpoint)
   --leader-elect-lease-duration D  (default 15s) how long a dead leader holds its Lease
   --network-backend B     (default host-gw) host-gw: routes between nodes on one link; vxlan: an overlay
@@ -111,6 +114,7 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
       case '--audit-policy-file': f.auditPolicyFile = val(); break;
       case '--join-token-ttl': f.joinTokenTtlMs = parseDuration(val()); break;
       case '--datastore-endpoint': f.datastoreEndpoint = val(); break;
+      case '--server-token': f.serverToken = val(); break;
       case '--leader-elect': f.leaderElect = v === undefined ? true : v === 'true'; break;
       case '--leader-elect-lease-duration': f.leaderElectLeaseDurationMs = parseDuration(val()); break;
       case '--network-backend': {

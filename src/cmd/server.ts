@@ -24,6 +24,7 @@ import { loadOrCreateJoinToken, publishJoinToken } from './server-join.js';
 import { clusterDnsIP, startServerDns } from './server-dns.js';
 import { kubeconfig, openStore } from './apiserver.js';
 import { prepareServerSecurity } from './server-security.js';
+import { loadOrCreateServerToken, publishClusterSecrets, restoreClusterSecrets } from './server-bootstrap-data.js';
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from './server-flags.js';
 
 type Stoppable = { name: string; stop(): Promise<void> };
@@ -55,6 +56,8 @@ export interface RunningServer {
   readyAfterMs: number | null;
   /** The token `k8ts agent --token` needs. */
   joinToken: string;
+  /** With a shared datastore: the token another `k8ts server --server-token` needs. */
+  serverToken: string | null;
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,9 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       ? startContainerd({ dir: join(flags.dataDir, 'containerd'), podCIDR: flags.podCIDR, ipMasq: false, log: (m, f) => logLine(m, f) })
       : null;
     containerdP?.catch(() => undefined);
+    // A start that fails before the kubelet takes containerd over must not leave it running.
+    let containerdOwned = false;
+    if (containerdP) started.push({ name: 'containerd (unused)', stop: async () => { if (!containerdOwned) await (await containerdP.catch(() => null))?.stop(); } });
 
     mkdirSync(join(flags.dataDir, 'server'), { recursive: true });
     // One server: the embedded SQLite store. Several (HA): a shared etcd, and elected controller leaders.
@@ -84,7 +90,12 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     const election = { leaseDurationMs: lease, renewDeadlineMs: Math.round(lease * 2 / 3), retryPeriodMs: Math.round(lease / 15) };
     started.push({ name: 'store', stop: () => store.close() });
     // HTTPS, certificates and authn/authz/admission (server-security.ts); plain HTTP only with --insecure.
+    // Servers sharing a datastore share one CA and service account key (server-bootstrap-data.ts).
+    const serverToken = flags.datastoreEndpoint && !flags.insecure ? loadOrCreateServerToken(flags.dataDir, flags.serverToken) : null;
+    const pkiDir = join(flags.dataDir, 'server', 'tls');
+    if (serverToken) await restoreClusterSecrets(store, pkiDir, serverToken);
     const sec = flags.insecure ? null : await prepareServerSecurity(flags);
+    if (serverToken) await publishClusterSecrets(store, pkiDir, serverToken);
     const audit = flags.auditLogPath ? fileAuditSink({ path: flags.auditLogPath, policy: flags.auditPolicyFile ? loadAuditPolicy(flags.auditPolicyFile) : undefined }) : null;
     if (audit) started.push({ name: 'audit log', stop: async () => { await audit.close?.(); } });
     const api = createApiServer({
@@ -123,6 +134,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     if (containerdP) {
       const cd = await containerdP;
       const node = nodeRuntime(cd, { dataDir: flags.dataDir, cgroupRoot: flags.cgroupRoot, log: (m, f) => logLine(m, f) });
+      containerdOwned = true;
       started.push({ name: 'containerd', stop: node.stop });
       const runtime = await node.open();
       const kubeletClient = client('kubelet');
@@ -153,7 +165,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       started.push({ name: 'dns', stop: () => dns.stop() });
     }
     logLine('cluster up', { url, kubeconfig: kubeconfigPath, userKubeconfig: userKc, readyAfterMs });
-    return { url, kubeconfigPath, readyAfterMs, joinToken, stop: stopAll };
+    return { url, kubeconfigPath, readyAfterMs, joinToken, serverToken, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
@@ -192,6 +204,7 @@ export async function main(args: string[]): Promise<void> {
   const running = await startServer(flags);
   process.stdout.write(`k8ts is up at ${running.url}${running.readyAfterMs !== null ? ` (node ${flags.nodeName} Ready after ${running.readyAfterMs} ms)` : ''}\n` +
     `join a node: k8ts agent --server ${joinURL(running.url, flags.bindAddress)} --token ${running.joinToken}${running.url.startsWith('https:') ? ` --ca-file ${join(flags.dataDir, 'server', 'tls', 'ca.crt')}` : ''}\n` +
+    (running.serverToken ? `add a server: k8ts server --datastore-endpoint ${flags.datastoreEndpoint} --server-token ${running.serverToken}\n` : '') +
     `kubeconfig: ${running.kubeconfigPath}  (export KUBECONFIG=${running.kubeconfigPath})\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -11,6 +11,7 @@ export const server: ComponentConfig = {
     { flag: 'audit-policy-file', type: 'path', default: '', arg: 'FILE', help: 'audit.k8s.io/v1 Policy; empty: every request at Metadata level' },
     { flag: 'join-token-ttl', type: 'duration', default: '24h', help: 'the join token expires this long after the server starts (0: never)' },
     { flag: 'datastore-endpoint', type: 'string', default: '', arg: 'SPEC', help: 'etcd:http://host:2379,... a store shared by several servers (HA); empty: the embedded SQLite store' },
+    { flag: 'server-token', type: 'string', default: '', arg: 'TOKEN', help: 'with DATASTORE_ENDPOINT: the token the first server printed, to share its CA and keys (empty: <data-dir>/server/server-token, made once)' },
     { flag: 'leader-elect', type: 'bool', default: '<true with DATASTORE_ENDPOINT>', help: 'the controller manager and scheduler elect a leader' },
     { flag: 'leader-elect-lease-duration', type: 'duration', default: '15s', help: 'how long a dead leader holds its Lease' },
     { flag: 'bind-address', type: 'ip', default: '127.0.0.1', arg: 'ADDR', help: 'address the API server listens on' },

@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startCluster, run, type Cluster, type Machine } from './machines.js';
+import { readFileSync, existsSync } from 'node:fs';
+import { startCluster, run, K8TS, type Cluster, type Machine } from './machines.js';
 
 let c: Cluster;
 const LEASE = '6s';
@@ -41,6 +42,30 @@ test('both servers serve the one cluster; one controller manager and one schedul
   const sched = await c.until('a scheduler leader', 30_000, () => leaseHolder(c.server, 'kube-scheduler'));
   assert.ok(c.servers.some((m) => cm.startsWith(`${m.name}_`)), cm);
   assert.ok(c.servers.some((m) => sched.startsWith(`${m.name}_`)), sched);
+});
+
+test('the second server took the cluster CA and keys from the datastore: one kubeconfig works against both', async () => {
+  const ca = (m: Machine) => readFileSync(join(m.dataDir, 'server', 'tls', 'ca.crt'), 'utf8');
+  assert.equal(ca(c.servers[1]!), ca(c.server));
+  assert.equal(readFileSync(join(c.servers[1]!.dataDir, 'server', 'tls', 'sa.pub'), 'utf8'), readFileSync(join(c.server.dataDir, 'server', 'tls', 'sa.pub'), 'utf8'));
+  // The first server's admin kubeconfig (its CA, its client certificate) against the second server.
+  const [cmd, argv] = c.server.inNetns('/usr/bin/kubectl', ['--kubeconfig', join(c.server.dataDir, 'admin.kubeconfig'), '--server', `https://${c.servers[1]!.ip}:6443`,
+    '--cache-dir', join(c.dir, 'kcache-cross'), 'get', 'nodes', '-o', 'name']);
+  const { stdout } = await run(cmd, argv, { timeout: 60_000, env: { ...process.env, HOME: c.dir } });
+  assert.equal(stdout.trim().split('\n').length, 3);
+});
+
+test('a server with the wrong --server-token is refused with a clear message and leaves nothing running', async () => {
+  const m = c.agents[0]!;
+  const dataDir = join(c.dir, 'wrong-token-server');
+  const [cmd, argv] = m.inNetns(process.execPath, [K8TS, 'server', '--data-dir', dataDir, '--bind-address', m.ip, '--port', '6444', '--node-name', 'intruder',
+    '--cgroup-root', '/k8ts-ha-intruder', '--no-user-kubeconfig', '--kubelet-port', '10260', '--datastore-endpoint', c.datastoreEndpoint!, '--server-token', 'K8TSwrong']);
+  const err = await run(cmd, argv, { timeout: 90_000 }).then(() => null, (e: { code?: number; stderr?: string }) => e);
+  assert.ok(err, 'the server must not start');
+  assert.match(err.stderr ?? '', /this --server-token cannot decrypt them/);
+  assert.equal(existsSync(join(dataDir, 'server', 'tls', 'ca.key')), false, 'no CA of its own was made');
+  const left = await run('pgrep', ['-f', dataDir]).then((r) => r.stdout.trim(), () => '');
+  assert.equal(left, '', 'its containerd was stopped');
 });
 
 test('the leading server dies: the other serves, takes over its controllers, pods keep running, acknowledged writes survive', async () => {

@@ -3,7 +3,7 @@
 // the host's network. `k8ts server` runs in machine 0, `k8ts agent` in the others; close() stops
 // every process, resets their state and deletes every namespace, even after a failure.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,6 +46,9 @@ export interface Cluster {
   agents: Machine[];
   apiURL: string;
   token: string;
+  /** With etcd: the servers' --datastore-endpoint and the server token further servers join with. */
+  datastoreEndpoint?: string;
+  serverToken?: string;
   kubeconfig: string;
   kubectl(...args: string[]): Promise<string>;
   /** Starts (or restarts) agent i's process. */
@@ -223,16 +226,13 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       '--node-name', m.name, '--pod-cidr', `10.244.${i === 0 ? 0 : 100 + i}.0/24`, '--cgroup-root', m.cgroupRoot, '--no-user-kubeconfig',
       '--network-backend', o.backend ?? 'host-gw', ...storeArgs, ...(o.serverArgs ?? [])];
     const serverOut = await spawnIn(server, serverArgs(server, 0), /kubeconfig: /, 'k8ts server');
-    // Further servers share the cluster's CA and service-account key (k3s keeps them in the datastore).
+    // Further servers share the cluster's CA and service-account key through the datastore,
+    // opened with the server token the first one printed.
+    const serverToken = /--server-token (\S+)/.exec(serverOut)?.[1];
+    if (nServers > 1 && !serverToken) throw new Error(`k8ts server printed no server token:\n${serverOut}`);
     for (let i = 1; i < nServers; i++) {
       const m = machines[i]!;
-      const tls = join(m.dataDir, 'server', 'tls');
-      mkdirSync(tls, { recursive: true, mode: 0o700 });
-      for (const f of ['ca.crt', 'ca.key', 'sa.key', 'sa.pub']) {
-        const from = join(server.dataDir, 'server', 'tls', f);
-        if (existsSync(from)) copyFileSync(from, join(tls, f));
-      }
-      await spawnIn(m, serverArgs(m, i), /kubeconfig: /, `k8ts server ${m.name}`);
+      await spawnIn(m, [...serverArgs(m, i), '--server-token', serverToken!], /kubeconfig: /, `k8ts server ${m.name}`);
     }
     const tokenMatch = /--token (\S+)/.exec(serverOut);
     if (!tokenMatch) throw new Error(`k8ts server printed no join token:\n${serverOut}`);
@@ -256,6 +256,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     };
     return {
       dir, server, servers: machines.slice(0, nServers), etcd, agents, apiURL, token, kubeconfig, kubectl, startAgent,
+      datastoreEndpoint: storeArgs[1], serverToken,
       async until(what, ms, probe) {
         const deadline = Date.now() + ms;
         let last: unknown;
