@@ -159,11 +159,37 @@ test('a killed node: its pods are recreated on the others; when it returns it re
   assert.ok(lost.length > 0, 'the victim runs some pods');
   await victim.kill();
   await c.setLink(victim, false);
+  // After the grace period: the node's Ready condition is Unknown, its pods are not ready and no
+  // longer ready endpoints of the Service.
+  await c.until(`${victim.name} Ready=Unknown`, 60_000, async () => {
+    const n = JSON.parse(await c.kubectl('get', 'node', victim.name, '-o', 'json')) as { status: { conditions?: { type: string; status: string }[] } };
+    return n.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'Unknown');
+  });
+  await c.until('the lost pods marked not ready', 30_000, async () => {
+    const mine = (JSON.parse(await c.kubectl('get', 'pods', '-l', 'app=web', '-o', 'json')) as { items: (PodView & { status: { conditions?: { type: string; status: string }[] } })[] }).items
+      .filter((p) => lost.includes(p.metadata.name));
+    return mine.length > 0 && mine.every((p) => p.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'False'));
+  });
+  await c.until('no ready endpoint left on the lost node', 30_000, async () => {
+    const slices = JSON.parse(await c.kubectl('get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'json')) as
+      { items: { endpoints?: { nodeName?: string; conditions?: { ready?: boolean } }[] }[] };
+    return slices.items.every((sl) => (sl.endpoints ?? []).every((e) => e.nodeName !== victim.name || e.conditions?.ready === false));
+  });
   const replaced = await c.until('6 ready pods on the other two nodes', 120_000, async () => {
     const r = ready(await pods()).filter((p) => p.spec.nodeName !== victim.name);
     return r.length === 6 && r;
   });
   assert.ok(replaced.every((p) => !lost.includes(p.metadata.name)));
+  // Traffic continues: every request through the Service is answered, by the pods that replaced them.
+  const svcIP = (await c.kubectl('get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}')).trim();
+  const client = replaced.find((p) => p.spec.nodeName === c.server.name) ?? replaced[0]!;
+  await c.until('the Service to answer only from live pods', 30_000, async () => {
+    for (let i = 0; i < 12; i++) {
+      const who = (await fromPod(client.metadata.name, svcIP, 80)).replace('hello from ', '');
+      if (!replaced.some((p) => p.metadata.name === who)) return false;
+    }
+    return true;
+  });
   // The node is back: it rejoins and removes what ran there before (those pods were replaced).
   await c.setLink(victim, true);
   await c.startAgent(1);
