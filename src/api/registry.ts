@@ -11,7 +11,8 @@ import { resources as rbac } from './rbac/v1/index.js';
 import { resources as authorization } from './authorization/v1/index.js';
 import { resources as certificates } from './certificates/v1/index.js';
 import { resources as authentication } from './authentication/v1/index.js';
+import { resources as policy } from './policy/v1/index.js';
 
 export function allResources(): ResourceDef<any>[] {
-  return [...coreCluster, ...coreWorkloads, ...apps, ...coordination, ...discovery, ...scheduling, ...rbac, ...authorization, ...certificates, ...authentication];
+  return [...coreCluster, ...coreWorkloads, ...apps, ...coordination, ...discovery, ...scheduling, ...rbac, ...authorization, ...certificates, ...authentication, ...policy];
 }

@@ -22,6 +22,7 @@ export const CONTROLLERS: Record<string, ControllerLoader> = {
   csrapproving: async () => (await import('./certificates/index.js')).createCsrApprovingController,
   csrsigning: async () => (await import('./certificates/index.js')).createCsrSigningController,
   'root-ca-cert-publisher': async () => (await import('./rootcacertpublisher/index.js')).createRootCACertPublisher,
+  disruption: async () => (await import('./disruption/index.js')).createDisruptionController,
 };
 
 /** Kubernetes' names with the "-controller" suffix (kube-controller-manager 1.30+) mean the same. */
@@ -33,6 +34,7 @@ const ALIASES: Record<string, string> = {
   'serviceaccount-controller': 'serviceaccount', 'pod-garbage-collector-controller': 'podgc', 'resourcequota-controller': 'resourcequota',
   'clusterrole-aggregation-controller': 'clusterrole-aggregation',
   'root-ca-certificate-publisher-controller': 'root-ca-cert-publisher',
+  'disruption-controller': 'disruption',
   'certificatesigningrequest-approving-controller': 'csrapproving', 'certificatesigningrequest-signing-controller': 'csrsigning',
 };
 

@@ -8,13 +8,18 @@ import type { KubeObject } from '../api/resource.js';
 import { labelSelectorAsSelector, matches } from '../machinery/labels/selector.js';
 import type { ClusterLister } from './framework/types.js';
 import type { LabelSelector, Pod } from './types.js';
+import type { PodDisruptionBudget } from '../api/policy/v1/types.js';
 
 interface WithSpec extends KubeObject {
   spec?: { selector?: Record<string, string> | LabelSelector };
 }
 
 export class InformerClusterLister implements ClusterLister {
-  constructor(private readonly sources: { services?: Indexer<WithSpec>; rcs?: Indexer<WithSpec>; rss?: Indexer<WithSpec> }) {}
+  constructor(private readonly sources: { services?: Indexer<WithSpec>; rcs?: Indexer<WithSpec>; rss?: Indexer<WithSpec>; pdbs?: Indexer<PodDisruptionBudget> }) {}
+
+  podDisruptionBudgets(): PodDisruptionBudget[] {
+    return this.sources.pdbs?.list() ?? [];
+  }
 
   selectorsFor(pod: Pod): Record<string, string>[] | undefined {
     const ns = pod.metadata.namespace ?? '';

@@ -31,6 +31,7 @@ export const NODES = resourceRef('', 'v1', 'nodes', false);
 const SERVICES = resourceRef('', 'v1', 'services', true);
 const RCS = resourceRef('', 'v1', 'replicationcontrollers', true);
 const RSS = resourceRef('apps', 'v1', 'replicasets', true);
+const PDBS = resourceRef('policy', 'v1', 'poddisruptionbudgets', true);
 
 export type Logger = (msg: string, fields?: Record<string, unknown>) => void;
 
@@ -60,6 +61,8 @@ export interface RunningScheduler {
   metrics: SchedulerMetrics;
   /** True while this instance schedules (always, without leader election). */
   isLeader(): boolean;
+  /** Binding cycles running now (the bench reports how many overlap). */
+  inFlightBindings(): number;
   /** For tests and the bench: the cache and queue. */
   cache: SchedulerCache;
   queue: SchedulingQueue;
@@ -79,6 +82,7 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Runni
     services: factory.informerFor(SERVICES).indexer as never,
     rcs: factory.informerFor(RCS).indexer as never,
     rss: factory.informerFor(RSS).indexer as never,
+    pdbs: factory.informerFor(PDBS).indexer as never,
   });
 
   const cache = new SchedulerCache({ clock, log });
@@ -172,6 +176,7 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Runni
   return {
     metrics, cache, queue,
     isLeader: () => leading,
+    inFlightBindings: () => scheduler.inFlightBindings.size,
     async stop() {
       stop.abort();
       await Promise.allSettled(tasks);

@@ -12,6 +12,7 @@ import type { CycleState } from './cycle-state.js';
 import type { PodInfo } from './pod-info.js';
 import type { MaybeStatus, Status } from './status.js';
 import type { Pod } from '../types.js';
+import type { PodDisruptionBudget } from '../../api/policy/v1/types.js';
 
 export const MAX_NODE_SCORE = 100;
 export const MIN_NODE_SCORE = 0;
@@ -63,6 +64,8 @@ export interface Handle {
 export interface ClusterLister {
   /** Label selectors (matchLabels form) of services, RCs, RSs and StatefulSets that select this pod. */
   selectorsFor(pod: Pod): Record<string, string>[] | undefined;
+  /** Every PodDisruptionBudget (preemption counts the budgets its victims would break). */
+  podDisruptionBudgets?(): PodDisruptionBudget[];
 }
 
 export interface Plugin {
