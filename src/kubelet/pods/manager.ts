@@ -38,6 +38,8 @@ export class PodManager {
   private known = new Map<string, Pod>();
   private terminated = new Set<string>();
   private fingerprints = new Map<string, string>();
+  /** What of each API pod a sync depends on (everything but its status), by uid. */
+  private specPrints = new Map<string, string>();
   private timers: { cancel(): void }[] = [];
   private stopped = false;
   private relisting: Promise<void> | null = null;
@@ -57,6 +59,7 @@ export class PodManager {
         const pod = p instanceof DeletedFinalStateUnknown ? p.obj : p;
         const uid = pod.metadata.uid ?? '';
         this.apiPods.delete(uid);
+        this.specPrints.delete(uid);
         this.workers.trigger(uid);
       },
     });
@@ -91,6 +94,12 @@ export class PodManager {
     if (this.isMirror(p)) return;
     const uid = p.metadata.uid ?? '';
     this.apiPods.set(uid, p);
+    // A change of status alone (most often the one this kubelet just wrote) asks nothing of the
+    // node: the kubelet's pod config sends such pods no UPDATE either. Spec, labels, annotations
+    // and the deletion timestamp do.
+    const print = specPrint(p);
+    if (this.specPrints.get(uid) === print) return;
+    this.specPrints.set(uid, print);
     this.workers.trigger(uid);
   }
 
@@ -131,7 +140,14 @@ export class PodManager {
       return;
     }
     this.known.set(uid, pod);
-    await this.o.syncer.sync(pod);
+    try {
+      await this.o.syncer.sync(pod);
+    } finally {
+      // What the sync saw (and changed) is no news to the PLEG; anything after it still is.
+      const seen = this.o.syncer.takeView(uid);
+      // (A pod with nothing in the runtime yet is not the PLEG's to watch: its retry is requeued.)
+      if (seen && (seen.sandboxes.length || seen.containers.length)) this.fingerprints.set(uid, runtimeFingerprint(seen.sandboxes, seen.containers));
+    }
   }
 
   /** The PLEG: wakes the pods whose containers or sandboxes changed state since the last relist. */
@@ -140,16 +156,11 @@ export class PodManager {
     this.relisting = (async () => {
       const sel = { labelSelector: { [MANAGED_BY]: MANAGED_BY_VALUE } };
       const [sbs, cs] = await Promise.all([this.o.runtime.listPodSandbox(sel), this.o.runtime.listContainers(sel)]);
-      const fp = new Map<string, string[]>();
-      for (const s of sbs) {
-        const uid = s.labels[POD_UID];
-        if (uid) (fp.get(uid) ?? fp.set(uid, []).get(uid)!).push(`s:${s.id}:${s.state}`);
-      }
-      for (const c of cs) {
-        const uid = c.labels[POD_UID];
-        if (uid) (fp.get(uid) ?? fp.set(uid, []).get(uid)!).push(`c:${c.id}:${c.state}`);
-      }
-      const next = new Map([...fp].map(([uid, parts]) => [uid, parts.sort().join(',')]));
+      const byUid = new Map<string, { s: { id: string; state: string }[]; c: { id: string; state: string }[] }>();
+      const of = (uid: string) => byUid.get(uid) ?? byUid.set(uid, { s: [], c: [] }).get(uid)!;
+      for (const s of sbs) if (s.labels[POD_UID]) of(s.labels[POD_UID]).s.push(s);
+      for (const c of cs) if (c.labels[POD_UID]) of(c.labels[POD_UID]).c.push(c);
+      const next = new Map([...byUid].map(([uid, v]) => [uid, runtimeFingerprint(v.s, v.c)]));
       for (const [uid, f] of next) if (this.fingerprints.get(uid) !== f) this.workers.trigger(uid);
       for (const uid of this.fingerprints.keys()) if (!next.has(uid) && this.pod(uid)) this.workers.trigger(uid);
       this.fingerprints = next;
@@ -164,4 +175,15 @@ export class PodManager {
     await this.workers.stop();
     await this.factory.stop();
   }
+}
+
+/** A pod's sandboxes and containers with their states, as the PLEG compares them between relists. */
+export function runtimeFingerprint(sandboxes: { id: string; state: string }[], containers: { id: string; state: string }[]): string {
+  return [...sandboxes.map((s) => `s:${s.id}:${s.state}`), ...containers.map((c) => `c:${c.id}:${c.state}`)].sort().join(',');
+}
+
+/** The pod without its status and the fields every write changes. */
+export function specPrint(p: Pod): string {
+  const { resourceVersion: _rv, managedFields: _mf, ...meta } = p.metadata as Pod['metadata'] & { managedFields?: unknown };
+  return JSON.stringify([meta, p.spec]);
 }

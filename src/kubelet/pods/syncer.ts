@@ -1,14 +1,15 @@
 // One pod's sync, and its teardown: the kubelet's SyncPod/SyncTerminatingPod in one place. It
 // reads the runtime's view of the pod, decides with computePodActions, acts (volumes, sandbox,
 // image, container, hooks, kills) with the kubelet's events, then computes and writes the status.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { Container } from '../../api/core/v1/container.js';
 import type { PodStatus } from '../../api/core/v1/pod-status.js';
 import { isNotFound as apiNotFound, isConflict, type EventRecorder, type RestClient } from '../../client/index.js';
 import type { Clock } from '../../machinery/clock.js';
-import type { ContainerRuntime, PodSandboxConfig } from '../runtime/types.js';
+import type { ContainerRuntime, ContainerStatus, PodSandboxConfig } from '../runtime/types.js';
 import { isNotFound } from '../runtime/errors.js';
 import { PODS, type KubeletLog } from '../types.js';
 import { computePodStatus, attemptsOf, type Waiting } from '../status/compute.js';
@@ -75,9 +76,19 @@ export function gracePeriodSeconds(pod: Pod): number {
 export class PodSyncer {
   readonly backoff: Backoff;
   private waiting = new Map<string, Map<string, Waiting>>();
+  /** The runtime's view of each pod that its last status was computed from (see takeView). */
+  private views = new Map<string, RuntimePod>();
 
   constructor(private readonly d: SyncerDeps) {
     this.backoff = new Backoff(d.clock);
+  }
+
+  /** The view the pod's last status was computed from, once: the PLEG takes it as already seen,
+   *  so a sync's own changes (a sandbox, a container started) do not wake the pod a second time. */
+  takeView(uid: string): RuntimePod | undefined {
+    const v = this.views.get(uid);
+    this.views.delete(uid);
+    return v;
   }
 
   private waitingOf(uid: string): Map<string, Waiting> {
@@ -129,7 +140,7 @@ export class PodSyncer {
     if (actions.createSandbox) {
       if (rt.sandboxes.length) this.d.recorder.event(podRef(pod), 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       sbConfig = sandboxConfig(pod, actions.sandboxAttempt, dnsLog);
-      mkdirSync(podLogDir(this.d.logRoot, pod), { recursive: true });
+      await mkdir(podLogDir(this.d.logRoot, pod), { recursive: true });
       try {
         sandboxId = await this.d.runtime.runPodSandbox(sbConfig);
       } catch (err) {
@@ -138,24 +149,40 @@ export class PodSyncer {
         this.d.requeue(uid, this.d.clock.now() + 2000);
         return this.writeStatus(pod);
       }
-      rt = await runtimePod(this.d.runtime, uid);
+      // The new sandbox is the newest: its status (with the IP) is all the pod's view lacks.
+      const st = await this.d.runtime.podSandboxStatus(sandboxId).catch((err) => { if (isNotFound(err)) return null; throw err; });
+      rt = st ? { ...rt, sandboxes: [st, ...rt.sandboxes], sandbox: st } : await runtimePod(this.d.runtime, uid);
     } else {
       sbConfig = sandboxConfig(pod, rt.sandboxes[0]?.metadata.attempt ?? 0, dnsLog);
     }
     const podIP = pod.spec?.hostNetwork ? this.d.nodeIP : rt.sandbox?.network?.ip;
 
     for (const k of actions.kill) await this.killForRestart(pod, k, rt);
+    const started: string[] = [];
+    let allStarted = true;
     for (const s of actions.start) {
       if (s.previous) this.backoff.next(backoffKey(pod, s.container), nsToMs(s.previous.finishedAt) || this.d.clock.now());
-      const ok = await this.startContainer(pod, s, sandboxId, sbConfig, volumes, podIP);
-      if (!ok) this.d.requeue(uid, this.d.clock.now() + 1000);
-      if (!ok && s.isInit) break;
+      const id = await this.startContainer(pod, s, sandboxId, sbConfig, volumes, podIP);
+      if (id) started.push(id);
+      else allStarted = false;
+      if (!id) this.d.requeue(uid, this.d.clock.now() + 1000);
+      if (!id && s.isInit) break;
     }
-    await this.pruneDead(rt);
-    return this.writeStatus(pod);
+    const pruned = await this.pruneDead(rt);
+    // Status from what this sync already knows where that is exact, rather than listing the pod
+    // again: a sync that changed nothing (most are: the PLEG's wake-ups after the pod's own changes,
+    // the periodic resync) reuses its read; one that only started containers adds their statuses.
+    // That is also the shortest way from a started container to Running in the API.
+    const exact = !actions.killPod && actions.kill.length === 0 && allStarted && !pruned;
+    if (!exact) return this.writeStatus(pod);
+    if (!started.length) return this.writeStatus(pod, rt);
+    const fresh = await Promise.all(started.map((id) => this.d.runtime.containerStatus(id).catch((err) => { if (isNotFound(err)) return null; throw err; })));
+    if (fresh.some((c) => c === null)) return this.writeStatus(pod);
+    return this.writeStatus(pod, { ...rt, containers: [...rt.containers, ...fresh as ContainerStatus[]] });
   }
 
-  private async startContainer(pod: Pod, s: StartAction, sandboxId: string, sbConfig: PodSandboxConfig, volumes: Map<string, string>, podIP: string | undefined): Promise<boolean> {
+  /** Creates and starts one container; its id once it started (and its postStart hook passed), else null. */
+  private async startContainer(pod: Pod, s: StartAction, sandboxId: string, sbConfig: PodSandboxConfig, volumes: Map<string, string>, podIP: string | undefined): Promise<string | null> {
     const c = s.container;
     const name = c.name ?? '';
     const ref = containerRef(pod, name, s.isInit);
@@ -165,7 +192,7 @@ export class PodSyncer {
       imageRef = await this.d.images.ensure(pod, c, ref as Ref & { fieldPath: string });
     } catch (err) {
       waiting.set(name, { reason: err instanceof ImageError ? err.reason : 'ErrImagePull', message: (err as Error).message });
-      return false;
+      return null;
     }
     let id: string;
     try {
@@ -179,13 +206,13 @@ export class PodSyncer {
       } catch (err) {
         waiting.set(name, { reason: 'CreateContainerError', message: (err as Error).message });
         this.d.recorder.event(ref, 'Warning', 'Failed', `Error: ${(err as Error).message}`);
-        return false;
+        return null;
       }
     } catch (err) {
       const reason = err instanceof EnvError ? err.reason : 'CreateContainerConfigError';
       waiting.set(name, { reason, message: (err as Error).message });
       this.d.recorder.event(ref, 'Warning', 'Failed', `Error: ${(err as Error).message}`);
-      return false;
+      return null;
     }
     this.d.recorder.event(ref, 'Normal', 'Created', `Created container: ${name}`);
     try {
@@ -193,7 +220,7 @@ export class PodSyncer {
     } catch (err) {
       waiting.set(name, { reason: 'RunContainerError', message: (err as Error).message });
       this.d.recorder.event(ref, 'Warning', 'Failed', `Error: ${(err as Error).message}`);
-      return false;
+      return null;
     }
     waiting.delete(name);
     this.d.recorder.event(ref, 'Normal', 'Started', `Started container ${name}`);
@@ -205,10 +232,10 @@ export class PodSyncer {
         const msg = `PostStartHook failed: ${r.output}`.trim();
         this.d.recorder.event(ref, 'Warning', 'FailedPostStartHook', msg);
         await this.killContainer(pod, c, id, gracePeriodSeconds(pod), `FailedPostStartHook`, s.isInit, false);
-        return false;
+        return null;
       }
     }
-    return true;
+    return id;
   }
 
   private async killForRestart(pod: Pod, k: KillAction, rt: RuntimePod): Promise<void> {
@@ -258,8 +285,10 @@ export class PodSyncer {
     }
   }
 
-  /** Keeps the newest two runs of each container (for status and logs) and removes older ones. */
-  private async pruneDead(rt: RuntimePod): Promise<void> {
+  /** Keeps the newest two runs of each container (for status and logs) and removes older ones;
+   *  true when it removed anything. */
+  private async pruneDead(rt: RuntimePod): Promise<boolean> {
+    let removed = false;
     const names = new Set(rt.containers.map((c) => c.labels?.[CONTAINER_NAME] ?? c.metadata.name));
     const keep = new Set<string>();
     for (const n of names) {
@@ -268,19 +297,24 @@ export class PodSyncer {
       for (const old of runs.slice(2)) {
         if (old.state === 'CONTAINER_RUNNING') continue;
         await this.d.runtime.removeContainer(old.id).catch((err) => { if (!isNotFound(err)) throw err; });
+        removed = true;
       }
     }
     for (const s of rt.sandboxes.slice(1)) {
       if (s.state === 'SANDBOX_READY') continue;
       const inUse = (await this.d.runtime.listContainers({ podSandboxId: s.id })).some((c) => keep.has(c.id));
-      if (!inUse) await this.d.runtime.removePodSandbox(s.id).catch((err) => { if (!isNotFound(err)) throw err; });
+      if (inUse) continue;
+      await this.d.runtime.removePodSandbox(s.id).catch((err) => { if (!isNotFound(err)) throw err; });
+      removed = true;
     }
+    return removed;
   }
 
   /** Computes the pod's status from the runtime and writes it when it changed. */
   async writeStatus(pod: Pod, rtIn?: RuntimePod, terminal = false): Promise<PodStatus | null> {
     const uid = pod.metadata.uid ?? '';
     const rt = rtIn ?? await runtimePod(this.d.runtime, uid);
+    this.views.set(uid, rt);
     const host = pod.spec?.hostNetwork ? this.d.nodeIP : (rt.sandbox?.network?.ip ?? '');
     if (!terminal) {
       const running: { container: Container; id: string; startedAt: number }[] = [];
@@ -370,6 +404,7 @@ export class PodSyncer {
     this.d.images.forget(uid);
     this.d.status.forget(uid);
     this.waiting.delete(uid);
+    this.views.delete(uid);
   }
 }
 

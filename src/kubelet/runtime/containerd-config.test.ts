@@ -25,9 +25,9 @@ describe('containerd config', () => {
     assert.match(toml, /stream_server_address = "127.0.0.1"/);
   });
 
-  it('writes a bridge + host-local + portmap + loopback list on the pod subnet with its own lease dir', () => {
+  it('writes a bridge + host-local + portmap list (lo is containerd\'s own) on the pod subnet with its own lease dir', () => {
     const conf = JSON.parse(cniConflist({ podCIDR: '10.244.3.0/24', bridge: 'k8tsabc', ipamDir: '/x/ipam', ipMasq: false }));
-    assert.deepEqual(conf.plugins.map((p: { type: string }) => p.type), ['bridge', 'portmap', 'loopback']);
+    assert.deepEqual(conf.plugins.map((p: { type: string }) => p.type), ['bridge', 'portmap']);
     assert.equal(conf.plugins[0].bridge, 'k8tsabc');
     assert.equal(conf.plugins[0].ipMasq, false);
     assert.equal(conf.plugins[0].ipam.dataDir, '/x/ipam');

@@ -115,7 +115,9 @@ export interface CniOptions {
   ipMasq: boolean;
 }
 
-/** bridge + host-local IPAM on the node's pod subnet, portmap for hostPort, loopback. */
+/** bridge + host-local IPAM on the node's pod subnet, portmap for hostPort. No loopback plugin:
+ *  containerd's CRI brings each pod's lo up itself (go-cni's loopback network) before this list
+ *  runs, so a loopback entry here only ran the same binary a second time on every ADD and DEL. */
 export function cniConflist(o: CniOptions): string {
   return JSON.stringify({
     cniVersion: '1.0.0',
@@ -136,7 +138,6 @@ export function cniConflist(o: CniOptions): string {
         },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
-      { type: 'loopback' },
     ],
   }, null, 2);
 }

@@ -1,7 +1,9 @@
 // Kubernetes' AtomicWriter: a volume's files live in a timestamped directory "..2026_11_26_01_00_00.123",
 // "..data" is a symlink to it, and each visible name is a symlink through "..data". An update
 // writes a new directory and swaps "..data" with one rename, so a reader sees all old or all new.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync, lstatSync, unlinkSync } from 'node:fs';
+// Asynchronous throughout: the kubelet shares its event loop with the API server in `k8ts server`,
+// and creating inodes can take milliseconds each on a busy disk; the thread pool waits instead.
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export interface FileProjection { data: Buffer; mode: number }
@@ -22,19 +24,19 @@ export function validatePath(p: string): void {
   if (p.startsWith('..')) throw new Error(`invalid path ${JSON.stringify(p)}: must not start with '..'`);
 }
 
-function currentFiles(dir: string): Map<string, FileProjection> | null {
+async function currentFiles(dir: string): Promise<Map<string, FileProjection> | null> {
   let target: string;
-  try { target = readlinkSync(join(dir, DATA)); } catch { return null; }
+  try { target = await readlink(join(dir, DATA)); } catch { return null; }
   const base = join(dir, target);
   const out = new Map<string, FileProjection>();
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(base, rel), { withFileTypes: true })) {
+  const walk = async (rel: string): Promise<void> => {
+    for (const e of await readdir(join(base, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else out.set(r, { data: readFileSync(join(base, r)), mode: statSync(join(base, r)).mode & 0o7777 });
+      if (e.isDirectory()) await walk(r);
+      else out.set(r, { data: await readFile(join(base, r)), mode: (await stat(join(base, r))).mode & 0o7777 });
     }
   };
-  walk('');
+  await walk('');
   return out;
 }
 
@@ -47,41 +49,41 @@ function same(a: Map<string, FileProjection>, b: Map<string, FileProjection>): b
   return true;
 }
 
-/** Makes dir hold exactly `files`; returns false when it already did (nothing written). */
-export function writeAtomic(dir: string, files: Map<string, FileProjection>, now = new Date()): boolean {
+/** Makes dir hold exactly `files`; resolves false when it already did (nothing written). */
+export async function writeAtomic(dir: string, files: Map<string, FileProjection>, now = new Date()): Promise<boolean> {
   for (const p of files.keys()) validatePath(p);
-  mkdirSync(dir, { recursive: true });
-  const cur = currentFiles(dir);
+  await mkdir(dir, { recursive: true });
+  const cur = await currentFiles(dir);
   if (cur && same(cur, files)) return false;
-  const oldTarget = cur ? readlinkSync(join(dir, DATA)) : null;
-  const tsDir = mkdtempSync(join(dir, stamp(now)));
+  const oldTarget = cur ? await readlink(join(dir, DATA)) : null;
+  const tsDir = await mkdtemp(join(dir, stamp(now)));
   for (const [p, f] of files) {
     const full = join(tsDir, p);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, f.data);
-    chmodSync(full, f.mode);
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, f.data);
+    await chmod(full, f.mode);
   }
-  chmodSync(tsDir, 0o755);
+  await chmod(tsDir, 0o755);
   const tsName = tsDir.slice(dir.length + 1);
-  rmSync(join(dir, DATA_TMP), { force: true });
-  symlinkSync(tsName, join(dir, DATA_TMP));
-  renameSync(join(dir, DATA_TMP), join(dir, DATA));
+  await rm(join(dir, DATA_TMP), { force: true });
+  await symlink(tsName, join(dir, DATA_TMP));
+  await rename(join(dir, DATA_TMP), join(dir, DATA));
   // The visible names: one symlink per top-level entry, through ..data.
   const top = new Set([...files.keys()].map((p) => p.split('/')[0]));
   for (const name of top) {
-    const link = join(dir, name);
+    const link = join(dir, name!);
     let ok = false;
-    try { ok = lstatSync(link).isSymbolicLink() && readlinkSync(link) === join(DATA, name); } catch { /* absent */ }
+    try { ok = (await lstat(link)).isSymbolicLink() && (await readlink(link)) === join(DATA, name!); } catch { /* absent */ }
     if (!ok) {
-      rmSync(link, { recursive: true, force: true });
-      symlinkSync(join(DATA, name), link);
+      await rm(link, { recursive: true, force: true });
+      await symlink(join(DATA, name!), link);
     }
   }
-  for (const e of readdirSync(dir)) {
+  for (const e of await readdir(dir)) {
     if (e.startsWith('..') || top.has(e)) continue;
     // A key that went away: its visible link goes too.
-    try { if (lstatSync(join(dir, e)).isSymbolicLink()) unlinkSync(join(dir, e)); } catch { /* raced */ }
+    try { if ((await lstat(join(dir, e))).isSymbolicLink()) await unlink(join(dir, e)); } catch { /* raced */ }
   }
-  if (oldTarget && oldTarget !== tsName) rmSync(join(dir, oldTarget), { recursive: true, force: true });
+  if (oldTarget && oldTarget !== tsName) await rm(join(dir, oldTarget), { recursive: true, force: true });
   return true;
 }

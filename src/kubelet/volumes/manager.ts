@@ -106,16 +106,16 @@ export class VolumeManager {
         } else if (v.configMap) {
           const dir = join(base, 'kubernetes.io~configmap', name);
           const cm = await this.o.sources.configMap(ns, v.configMap.name ?? '');
-          writeAtomic(dir, configMapFiles(v.configMap.name ?? '', cm, v.configMap.items, v.configMap.defaultMode ?? DEFAULT_MODE, !!v.configMap.optional));
+          await writeAtomic(dir, configMapFiles(v.configMap.name ?? '', cm, v.configMap.items, v.configMap.defaultMode ?? DEFAULT_MODE, !!v.configMap.optional));
           paths.set(name, dir);
         } else if (v.secret) {
           const dir = join(base, 'kubernetes.io~secret', name);
           const s = await this.o.sources.secret(ns, v.secret.secretName ?? '');
-          writeAtomic(dir, secretFiles(v.secret.secretName ?? '', s, v.secret.items, v.secret.defaultMode ?? DEFAULT_MODE, !!v.secret.optional));
+          await writeAtomic(dir, secretFiles(v.secret.secretName ?? '', s, v.secret.items, v.secret.defaultMode ?? DEFAULT_MODE, !!v.secret.optional));
           paths.set(name, dir);
         } else if (v.downwardAPI) {
           const dir = join(base, 'kubernetes.io~downward-api', name);
-          writeAtomic(dir, downwardFiles(pod, v.downwardAPI.items, v.downwardAPI.defaultMode ?? DEFAULT_MODE, addrs, this.o.allocatable()));
+          await writeAtomic(dir, downwardFiles(pod, v.downwardAPI.items, v.downwardAPI.defaultMode ?? DEFAULT_MODE, addrs, this.o.allocatable()));
           paths.set(name, dir);
         } else if (v.projected) {
           const dir = join(base, 'kubernetes.io~projected', name);
@@ -131,7 +131,7 @@ export class VolumeManager {
             }
             // clusterTrustBundle sources: not yet.
           }
-          writeAtomic(dir, files);
+          await writeAtomic(dir, files);
           paths.set(name, dir);
         } else {
           throw new Error('volume type not supported by this kubelet');

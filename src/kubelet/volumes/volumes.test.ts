@@ -22,20 +22,20 @@ function withDir(fn: (dir: string) => Promise<void> | void) {
 
 const files = (o: Record<string, string>, mode = 0o644) => new Map(Object.entries(o).map(([k, v]) => [k, { data: Buffer.from(v), mode }]));
 
-test('atomic writer swaps ..data and keeps visible links through it', withDir((dir) => {
-  assert.equal(writeAtomic(dir, files({ a: '1', 'sub/b': '2' })), true);
+test('atomic writer swaps ..data and keeps visible links through it', withDir(async (dir) => {
+  assert.equal(await writeAtomic(dir, files({ a: '1', 'sub/b': '2' })), true);
   assert.equal(readlinkSync(join(dir, 'a')), '..data/a');
   assert.equal(readFileSync(join(dir, 'a'), 'utf8'), '1');
   assert.equal(readFileSync(join(dir, 'sub/b'), 'utf8'), '2');
   const first = readlinkSync(join(dir, '..data'));
-  assert.equal(writeAtomic(dir, files({ a: '1', 'sub/b': '2' })), false, 'unchanged content writes nothing');
-  assert.equal(writeAtomic(dir, files({ a: 'new' })), true);
+  assert.equal(await writeAtomic(dir, files({ a: '1', 'sub/b': '2' })), false, 'unchanged content writes nothing');
+  assert.equal(await writeAtomic(dir, files({ a: 'new' })), true);
   assert.equal(readFileSync(join(dir, 'a'), 'utf8'), 'new');
   assert.notEqual(readlinkSync(join(dir, '..data')), first);
   assert.equal(existsSync(join(dir, 'sub')), false, 'a removed key disappears');
   assert.equal(existsSync(join(dir, first)), false, 'the old timestamped directory is removed');
   assert.deepEqual(readdirSync(dir).filter((e) => e.startsWith('..') && e !== '..data').length, 1);
-  assert.throws(() => writeAtomic(dir, files({ '../x': '1' })));
+  await assert.rejects(writeAtomic(dir, files({ '../x': '1' })));
 }));
 
 const cm: ConfigMap = { metadata: { name: 'cfg', namespace: 'ns' }, data: { 'app.conf': 'v=1', other: 'o' } };

@@ -144,6 +144,41 @@ describe('CRI client against real containerd', { timeout: 90_000 }, () => {
     assert.equal(fail.stderr.toString(), 'oops\n');
   });
 
+  it('gives the pod a working loopback (containerd brings lo up; the CNI list has no loopback plugin)', async () => {
+    const r = await rt.execSync(webId, ['wget', '-q', '-O', '-', 'http://127.0.0.1:8080/'], 10);
+    assert.equal(r.exitCode, 0, r.stderr.toString());
+    assert.ok(r.stdout.toString().length > 0);
+  });
+
+  it('publishes a hostPort on the node\'s address (the portmap plugin)', async () => {
+    const uid = 'uid-hostport-1';
+    const config: PodSandboxConfig = {
+      ...sandboxConfig, metadata: { ...sandboxConfig.metadata, name: 'hp', uid }, hostname: 'hp',
+      logDirectory: `${node.dir}/logs/default_hp_${uid}`, linux: { cgroupParent: `${node.cgroupRoot}/pod${uid}` },
+      portMappings: [{ protocol: 'TCP', containerPort: 8081, hostPort: 18081 }],
+    };
+    const sid = await rt.runPodSandbox(config);
+    try {
+      const cid = await rt.createContainer(sid, {
+        metadata: { name: 'httpd', attempt: 0 }, image: { image: node.busybox },
+        command: ['sh', '-c', 'mkdir -p /www && echo via-host-port > /www/index.html && exec httpd -f -p 8081 -h /www'],
+        linux: { securityContext: { namespaceOptions: { pid: 'CONTAINER' } } },
+      }, config);
+      await rt.startContainer(cid);
+      assert.equal(await until('the hostPort to answer', 10_000, () => httpGet(`http://${node.streamAddress}:18081/`)), 'via-host-port\n');
+    } finally {
+      await rt.stopPodSandbox(sid);
+      await rt.removePodSandbox(sid);
+    }
+  });
+
+  it('keeps containerd\'s state on a tmpfs of its own', async () => {
+    const state = `${node.dir}/state`;
+    const line = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').find((l) => l.split(' ')[4] === state);
+    assert.ok(line, `${state} is not a mount point`);
+    assert.match(line, / - tmpfs /);
+  });
+
   it('hands out streaming URLs on the node\'s streaming server address', async () => {
     const at = node.streamAddress.replace(/\./g, '\\.');
     const { url } = await rt.exec({ containerId: webId, cmd: ['sh'], tty: false, stdin: true, stdout: true, stderr: true });

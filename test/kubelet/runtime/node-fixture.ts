@@ -32,7 +32,8 @@ export interface TestNode {
   destroy(): Promise<void>;
 }
 
-export async function startTestNode(opts: { log?: boolean; netnsPath?: string } = {}): Promise<TestNode> {
+/** ipMasq: the bridge plugin's masquerade (default true; k8ts server and agent run with false). */
+export async function startTestNode(opts: { log?: boolean; netnsPath?: string; ipMasq?: boolean } = {}): Promise<TestNode> {
   // Short path: the socket must fit in 107 bytes.
   const dir = await mkdtemp('/tmp/k8ts-cri-');
   const podCIDR = `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 256)}.0/24`;
@@ -42,7 +43,7 @@ export async function startTestNode(opts: { log?: boolean; netnsPath?: string } 
   try {
     if (!opts.netnsPath) netns = await createTestNetns(`k8ts-${basename(dir).slice(-6)}`, podCIDR);
     // In its own namespace the streaming server listens on the namespace's veth address, which the host reaches.
-    containerd = await startContainerd({ dir, podCIDR, log, netnsPath: opts.netnsPath ?? netns?.path, ...(netns ? { streamAddress: netns.innerAddress } : {}) });
+    containerd = await startContainerd({ dir, podCIDR, log, ipMasq: opts.ipMasq, netnsPath: opts.netnsPath ?? netns?.path, ...(netns ? { streamAddress: netns.innerAddress } : {}) });
   } catch (err) {
     await netns?.destroy();
     throw err;
