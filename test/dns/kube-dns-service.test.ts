@@ -5,12 +5,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kubeconfig } from '../../src/cmd/apiserver.js';
 import { startCluster, type TestCluster } from '../client/cluster.js';
 import { resourceRef } from '../../src/client/rest.js';
 import { decode, encode, RCODE, TYPE, type Message } from '../../src/dns/wire.js';
 import { kubeDnsSliceName, startServerDns, type ServerDns } from '../../src/cmd/server-dns.js';
 
+const K8TS = join(import.meta.dirname, '..', '..', 'src', 'cmd', 'k8ts.js');
 const SERVICES = resourceRef('', 'v1', 'services');
 const ENDPOINTS = resourceRef('', 'v1', 'endpoints');
 const SLICES = resourceRef('discovery.k8s.io', 'v1', 'endpointslices');
@@ -146,4 +151,43 @@ test('a cluster DNS address another Service holds is refused with an actionable 
   const client = cluster.client();
   await client.create(SERVICES, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'squatter', namespace: 'default' }, spec: { clusterIP: '10.96.0.77', ports: [{ port: 80, protocol: 'TCP' }] } } as any);
   await assert.rejects(start('10.96.0.77'), /cannot create Service kube-system\/kube-dns with clusterIP 10\.96\.0\.77 \(choose another with --cluster-dns\)/);
+});
+
+test('`k8ts dns --publish-address` (installed on its own) puts itself behind kube-dns, answers, and withdraws on SIGTERM', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-dns-cmd-'));
+  const kc = join(dir, 'kubeconfig');
+  writeFileSync(kc, kubeconfig(cluster.base));
+  const probe = dgram.createSocket('udp4');
+  await new Promise<void>((r) => probe.bind(0, ADDR, r));
+  const port = probe.address().port;
+  probe.close();
+  const child = spawn(process.execPath, [K8TS, 'dns', '--kubeconfig', kc, '--listen', ADDR!, '--port', String(port), '--publish-address', ADDR!,
+    '--node-name', 'node-z', '--cluster-dns', '10.96.0.10', '--upstream', `127.0.0.1:${(upstream.address()).port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    const client = cluster.client();
+    const deadline = Date.now() + 20_000;
+    let slice: any = null;
+    while (!slice) {
+      slice = await client.get<any>(SLICES, kubeDnsSliceName('node-z'), { namespace: 'kube-system' }).catch(() => null);
+      if (!slice && Date.now() > deadline) throw new Error(`k8ts dns published nothing within 20 s:\n${stderr}`);
+      if (!slice) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(slice.endpoints.map((e: any) => e.addresses[0]), [ADDR]);
+    assert.deepEqual(slice.ports.map((p: any) => p.port), [port, port]);
+    const svc = await client.get<any>(SERVICES, 'kube-dns', { namespace: 'kube-system' });
+    assert.equal(svc.spec.clusterIP, '10.96.0.10');
+    const self = await ask(port, 'kube-dns.kube-system.svc.cluster.local');
+    assert.deepEqual(self.answers.map((x) => 'address' in x && x.address), ['10.96.0.10']);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    await assert.rejects(client.get<any>(SLICES, kubeDnsSliceName('node-z'), { namespace: 'kube-system' }), /not found/);
+    const ep = await client.get<any>(ENDPOINTS, 'kube-dns', { namespace: 'kube-system' }).catch(() => null);
+    assert.ok(!(ep?.subsets ?? []).some((s: any) => (s.addresses ?? []).some((a: any) => a.nodeName === 'node-z')));
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,8 +12,8 @@ import { chmodSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, re
 import { join } from 'node:path';
 import { buildPackage, dpkg, freePort, newRoot, readUnit, sh, startUnit, tempDir, waitFor, type Running } from './deb-root.js';
 
-const UNITS = ['k8ts-server', 'k8ts-agent', 'k8ts-apiserver', 'k8ts-controller-manager', 'k8ts-scheduler', 'k8ts-kubelet', 'k8ts-proxy'].map((u) => `${u}.service`);
-const CONFIGS = ['config', 'server', 'agent', 'apiserver', 'controller-manager', 'scheduler', 'kubelet', 'proxy'];
+const UNITS = ['k8ts-server', 'k8ts-agent', 'k8ts-apiserver', 'k8ts-controller-manager', 'k8ts-scheduler', 'k8ts-kubelet', 'k8ts-proxy', 'k8ts-dns'].map((u) => `${u}.service`);
+const CONFIGS = ['config', 'server', 'agent', 'apiserver', 'controller-manager', 'scheduler', 'kubelet', 'proxy', 'dns'];
 
 let work: string;
 let deb: string;

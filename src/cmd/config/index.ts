@@ -16,7 +16,7 @@ export const COMPONENTS: Record<string, ComponentConfig> = Object.fromEntries(
 );
 
 /** Components that run as system services (a unit and a file in /etc/k8ts each). */
-export const SERVICES = ['server', 'agent', 'apiserver', 'controller-manager', 'scheduler', 'kubelet', 'proxy'];
+export const SERVICES = ['server', 'agent', 'apiserver', 'controller-manager', 'scheduler', 'kubelet', 'proxy', 'dns'];
 
 export { COMMON, SHARED_KEYS, SHARED_FILE, DEFAULT_CONFIG_DIR } from './common.js';
 export type { ComponentConfig, Setting } from './types.js';
