@@ -5,7 +5,7 @@ import { ApiError, errors } from '../../machinery/errors.js';
 import { invalidError, fieldErrors } from '../../machinery/field-errors.js';
 import { isStoreError } from '../../storage/types.js';
 import type { RequestContext } from '../context.js';
-import { decodeKv, encodeObject, clone } from '../storage/codec.js';
+import { decodeKv, encodeObject } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
 import { rfc3339 } from './strategy.js';
 
@@ -83,7 +83,8 @@ export async function bindPod(rc: RequestContext, podName: string, body: unknown
   for (let attempt = 0; attempt < 16; attempt++) {
     const got = await ctx.store.get(key);
     if (!got.kv) throw errors.notFound('pods', podName);
-    const pod = clone(decodeKv(got.kv));
+    // decodeKv parses the stored bytes: a fresh object this handler may change, no copy needed.
+    const pod = decodeKv(got.kv);
     const spec = ((pod.spec as Record<string, unknown>) ??= {});
     if (pod.metadata.deletionTimestamp) {
       throw errors.conflict('pods/binding', podName, `pod ${podName} is being deleted, cannot be assigned to a host`);

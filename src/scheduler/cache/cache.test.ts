@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../machinery/clock.js';
 import { makeNode, makePod } from '../testing.js';
 import { SchedulerCache } from './cache.js';
+import { Snapshot } from './snapshot.js';
 
 test('an assumed pod counts on its node at once and is confirmed by the informer\'s add', () => {
   const cache = new SchedulerCache({ clock: new FakeClock() });
@@ -66,4 +67,45 @@ test('node removal keeps pods until they go; host ports and images are tracked',
   assert.equal(cache.imageNodeCount('nginx:latest'), 0);
   cache.removePod(pod);
   assert.equal(cache.nodeInfo('n'), undefined);
+});
+
+test('pods are listed by namespace with their node, through assume, move and removal', () => {
+  const cache = new SchedulerCache({ clock: new FakeClock() });
+  cache.addNode(makeNode('n1'));
+  cache.addNode(makeNode('n2'));
+  const list = (ns: string) => [...cache.podsInNamespace(ns)].map((e) => `${e.pi.key}@${e.node}`).sort();
+  const a = makePod('a', { namespace: 'x', node: 'n1' });
+  const b = makePod('b', { namespace: 'y', node: 'n2' });
+  cache.assumePod(a);
+  cache.addPod(b);
+  assert.deepEqual([list('x'), list('y')], [['x/a@n1'], ['y/b@n2']]);
+  const moved = { ...b, spec: { ...b.spec, nodeName: 'n1' } };
+  cache.updatePod(b, moved);
+  assert.deepEqual(list('y'), ['y/b@n1']);
+  cache.forgetPod(a);
+  cache.removePod(moved);
+  assert.deepEqual([list('x'), list('y')], [[], []]);
+});
+
+test('the snapshot lists the live nodes holding pods with affinity and required anti-affinity as pods and nodes come and go', () => {
+  const cache = new SchedulerCache({ clock: new FakeClock() });
+  for (const n of ['n1', 'n2', 'n3']) cache.addNode(makeNode(n));
+  const snap = new Snapshot(cache);
+  const names = () => {
+    snap.update();
+    return [snap.havePodsWithAffinity().map((n) => n.name).sort(), snap.havePodsWithRequiredAntiAffinity().map((n) => n.name).sort()];
+  };
+  const term = { labelSelector: { matchLabels: { app: 'x' } }, topologyKey: 'kubernetes.io/hostname' };
+  const aff = makePod('aff', { node: 'n1', spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } } });
+  const anti = makePod('anti', { node: 'n2', spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } } });
+  cache.addPod(makePod('plain', { node: 'n3' }));
+  assert.deepEqual(names(), [[], []]);
+  cache.addPod(aff);
+  cache.assumePod(anti);
+  assert.deepEqual(names(), [['n1', 'n2'], ['n2']]);
+  cache.removeNode(makeNode('n2'));
+  assert.deepEqual(names(), [['n1'], []], 'a deleted node is not listed while its pods linger');
+  cache.forgetPod(anti);
+  cache.removePod(aff);
+  assert.deepEqual(names(), [[], []]);
 });

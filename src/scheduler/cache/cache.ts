@@ -24,6 +24,12 @@ export interface CacheOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
+export interface NamespacedPod {
+  pi: PodInfo;
+  /** spec.nodeName */
+  node: string;
+}
+
 export class SchedulerCache {
   private nodes = new Map<string, NodeInfo>();
   private podStates = new Map<string, PodState>();
@@ -35,6 +41,17 @@ export class SchedulerCache {
   affinityVersion = 0;
   /** image name -> nodes that have it (ImageLocality's spread). */
   private imageNodes = new Map<string, number>();
+  /**
+   * namespace -> pod key -> the placed pod and its node's name: InterPodAffinity's PreFilter reads
+   * only the namespaces its terms name instead of every pod on every node.
+   */
+  private byNamespace = new Map<string, Map<string, NamespacedPod>>();
+  /**
+   * NodeInfos holding pods with pod (anti-)affinity, and with required anti-affinity, kept as pods
+   * come and go: the snapshot's lists come from these, not from a pass over every node each cycle.
+   */
+  private readonly withAffinity = new Set<NodeInfo>();
+  private readonly withRequiredAnti = new Set<NodeInfo>();
 
   constructor(private readonly o: CacheOptions = {}) {
     this.clock = o.clock ?? realClock;
@@ -54,6 +71,21 @@ export class SchedulerCache {
 
   imageNodeCount(image: string): number {
     return this.imageNodes.get(image) ?? 0;
+  }
+
+  /** NodeInfos (live or not) with pods that have pod affinity or anti-affinity. */
+  nodesWithAffinityPods(): Iterable<NodeInfo> {
+    return this.withAffinity;
+  }
+
+  /** NodeInfos (live or not) with pods that have required anti-affinity. */
+  nodesWithRequiredAntiAffinityPods(): Iterable<NodeInfo> {
+    return this.withRequiredAnti;
+  }
+
+  /** The pods placed (bound or assumed) in `namespace`, with their nodes' names. */
+  podsInNamespace(namespace: string): Iterable<NamespacedPod> {
+    return this.byNamespace.get(namespace)?.values() ?? [];
   }
 
   get podCount(): number {
@@ -192,7 +224,14 @@ export class SchedulerCache {
       ni = new NodeInfo();
       this.nodes.set(name, ni);
     }
-    ni.addPod(new PodInfo(pod));
+    const pi = new PodInfo(pod);
+    ni.addPod(pi);
+    const ns = pod.metadata.namespace ?? '';
+    let inNs = this.byNamespace.get(ns);
+    if (!inNs) this.byNamespace.set(ns, (inNs = new Map()));
+    inNs.set(pi.key, { pi, node: name });
+    if (ni.podsWithAffinity.length > 0) this.withAffinity.add(ni);
+    if (ni.podsWithRequiredAntiAffinity.length > 0) this.withRequiredAnti.add(ni);
     if (hasPodAffinity(pod)) this.affinityVersion++;
   }
 
@@ -200,7 +239,16 @@ export class SchedulerCache {
     const name = pod.spec.nodeName ?? '';
     const ni = this.nodes.get(name);
     if (!ni) return;
-    ni.removePod(podKey(pod));
+    const key = podKey(pod);
+    ni.removePod(key);
+    if (ni.podsWithAffinity.length === 0) this.withAffinity.delete(ni);
+    if (ni.podsWithRequiredAntiAffinity.length === 0) this.withRequiredAnti.delete(ni);
+    const ns = pod.metadata.namespace ?? '';
+    const inNs = this.byNamespace.get(ns);
+    if (inNs?.get(key)?.node === name) {
+      inNs.delete(key);
+      if (inNs.size === 0) this.byNamespace.delete(ns);
+    }
     if (hasPodAffinity(pod)) this.affinityVersion++;
     if (!ni.node && ni.pods.length === 0) this.nodes.delete(name);
   }

@@ -2,7 +2,7 @@
 // name, and the nodes whose pods carry affinity terms (InterPodAffinity looks only at those). The
 // lists are rebuilt only when the cache says they changed, so a cycle on 5,000 nodes starts in O(1).
 import type { NodeInfo } from './node-info.js';
-import type { SchedulerCache } from './cache.js';
+import type { NamespacedPod, SchedulerCache } from './cache.js';
 
 export class Snapshot {
   private list: NodeInfo[] = [];
@@ -46,9 +46,17 @@ export class Snapshot {
   private refreshAffinity(): void {
     const v = this.cache.affinityVersion * 1e6 + this.version;
     if (v === this.affinityVersion) return;
-    this.withAffinity = this.list.filter((n) => n.podsWithAffinity.length > 0);
-    this.withRequiredAnti = this.list.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+    // From the cache's own sets (only nodes that have such pods), keeping live nodes.
+    this.withAffinity = [];
+    for (const n of this.cache.nodesWithAffinityPods()) if (n.node) this.withAffinity.push(n);
+    this.withRequiredAnti = [];
+    for (const n of this.cache.nodesWithRequiredAntiAffinityPods()) if (n.node) this.withRequiredAnti.push(n);
     this.affinityVersion = v;
+  }
+
+  /** Pods placed in `namespace` with their nodes' names (resolve with get(): it skips nodes that are gone). */
+  podsInNamespace(namespace: string): Iterable<NamespacedPod> {
+    return this.cache.podsInNamespace(namespace);
   }
 
   imageNodeCount(image: string): number {

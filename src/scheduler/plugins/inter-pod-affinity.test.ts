@@ -51,3 +51,36 @@ test('preferred affinity scores the matching zone 100 and others 0', () => {
   ipa.normalizeScore!(state, pod, scores);
   assert.deepEqual(scores.map((s) => s.score), [0, 100]);
 });
+
+test('required anti-affinity counts only pods in the namespaces its term names', () => {
+  const anti = (namespaces?: string[]) => makePod('w', { namespace: 'team-a', labels: { app: 'web' }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term({ app: 'web' }, 'zone'), namespaces }] } } } });
+  const existing = [makePod('x', { namespace: 'team-b', node: 'a1', labels: { app: 'web' } }), makePod('y', { namespace: 'team-c', node: 'b1', labels: { app: 'web' } })];
+  // No namespaces: the pod's own, where no web pod runs.
+  assert.deepEqual(Object.values(run(existing, anti())), [undefined, undefined, undefined]);
+  const named = run(existing, anti(['team-b']));
+  assert.deepEqual(named.a2?.reasons, [ERR_REASON_ANTI_AFFINITY], 'x in team-b blocks zone a');
+  assert.equal(named.b1, undefined, 'y in team-c is not named');
+  const all = run(existing, makePod('w', { namespace: 'team-a', labels: { app: 'web' }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term({ app: 'web' }, 'zone'), namespaceSelector: {} }] } } } }));
+  assert.deepEqual([all.a1?.reasons, all.b1?.reasons], [[ERR_REASON_ANTI_AFFINITY], [ERR_REASON_ANTI_AFFINITY]], 'an empty namespaceSelector means every namespace');
+});
+
+test('required affinity follows a matching pod that moved to another node and forgets one that left', () => {
+  const w = world(nodes, []);
+  const db = makePod('db', { namespace: 'ns', node: 'a1', labels: { app: 'db' } });
+  w.cache.addPod(db);
+  const moved = { ...db, spec: { ...db.spec, nodeName: 'b1' } };
+  w.cache.updatePod(db, moved);
+  const ipa = interPodAffinity(w.snapshot);
+  const pod = makePod('web', { namespace: 'ns', spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'db' }, 'zone')] } } } });
+  const filter = () => {
+    const pi = new PodInfo(pod);
+    const state = new CycleState();
+    w.snapshot.update();
+    ipa.preFilter(state, pod, pi, w.snapshot.nodeInfos());
+    return ['a1', 'b1'].map((n) => ipa.filter(state, pod, pi, w.snapshot.get(n)!)?.code);
+  };
+  assert.deepEqual(filter(), [Code.UnschedulableAndUnresolvable, undefined]);
+  w.cache.removePod(moved);
+  // No db pod anywhere any more, and the pod does not match its own term: no node will do.
+  assert.deepEqual(filter(), [Code.UnschedulableAndUnresolvable, Code.UnschedulableAndUnresolvable]);
+});

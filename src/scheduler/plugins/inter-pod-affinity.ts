@@ -46,6 +46,16 @@ function matchesAll(terms: AffinityTerm[], pod: Pod): boolean {
   return true;
 }
 
+/** Every namespace the terms name, or null when one matches pods in all namespaces. */
+function termNamespaces(terms: AffinityTerm[]): Set<string> | null {
+  const out = new Set<string>();
+  for (const t of terms) {
+    if (t.allNamespaces) return null;
+    for (const ns of t.namespaces) out.add(ns);
+  }
+  return out;
+}
+
 class FilterState implements StateData {
   constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo) {}
   clone(): FilterState {
@@ -99,19 +109,31 @@ export function interPodAffinity(snapshot: Snapshot, args: { hardPodAffinityWeig
         }
       }
       if (mine) {
-        for (const ni of snapshot.nodeInfos()) {
-          const labels = ni.node?.metadata.labels ?? {};
-          for (const other of ni.pods) {
-            if (matchesAll(pi.requiredAffinity, other.pod)) {
-              for (const t of pi.requiredAffinity) {
-                const v = labels[t.topologyKey];
-                if (v !== undefined) bump(st.affinity, t.topologyKey, v, 1);
-              }
-            }
-            for (const t of pi.requiredAntiAffinity) {
+        const count = (labels: Record<string, string>, other: PodInfo) => {
+          if (matchesAll(pi.requiredAffinity, other.pod)) {
+            for (const t of pi.requiredAffinity) {
               const v = labels[t.topologyKey];
-              if (v !== undefined && termMatches(t, other.pod)) bump(st.anti, t.topologyKey, v, 1);
+              if (v !== undefined) bump(st.affinity, t.topologyKey, v, 1);
             }
+          }
+          for (const t of pi.requiredAntiAffinity) {
+            const v = labels[t.topologyKey];
+            if (v !== undefined && termMatches(t, other.pod)) bump(st.anti, t.topologyKey, v, 1);
+          }
+        };
+        // A term matches only pods in its namespaces: read just those, unless one term spans all.
+        const namespaces = termNamespaces([...pi.requiredAffinity, ...pi.requiredAntiAffinity]);
+        if (namespaces) {
+          for (const ns of namespaces) {
+            for (const { pi: other, node } of snapshot.podsInNamespace(ns)) {
+              const ni = snapshot.get(node);
+              if (ni) count(ni.node?.metadata.labels ?? {}, other);
+            }
+          }
+        } else {
+          for (const ni of snapshot.nodeInfos()) {
+            const labels = ni.node?.metadata.labels ?? {};
+            for (const other of ni.pods) count(labels, other);
           }
         }
       }
@@ -154,10 +176,15 @@ export function interPodAffinity(snapshot: Snapshot, args: { hardPodAffinityWeig
       const nodes = hasPreferred ? snapshot.nodeInfos() : snapshot.havePodsWithAffinity();
       if (nodes.length === 0) return Status.skip();
       const scores: Counts = new Map();
+      let labels: Record<string, string> = {};
+      const add = (key: string, w: number) => { const v = labels[key]; if (v !== undefined && w) bump(scores, key, v, w); };
+      // Without preferred terms of its own, the pod is scored only by existing pods' required
+      // affinity and preferred terms: pods with nothing but required anti-affinity are skipped.
+      const scoresOthers = (o: PodInfo) => (hardWeight > 0 && o.requiredAffinity.length > 0) || o.preferredAffinity.length > 0 || o.preferredAntiAffinity.length > 0;
       for (const ni of nodes) {
-        const labels = ni.node?.metadata.labels ?? {};
-        const add = (key: string, w: number) => { const v = labels[key]; if (v !== undefined && w) bump(scores, key, v, w); };
+        labels = ni.node?.metadata.labels ?? {};
         for (const other of hasPreferred ? ni.pods : ni.podsWithAffinity) {
+          if (!hasPreferred && !scoresOthers(other)) continue;
           for (const t of pi.preferredAffinity) if (termMatches(t, other.pod)) add(t.topologyKey, t.weight);
           for (const t of pi.preferredAntiAffinity) if (termMatches(t, other.pod)) add(t.topologyKey, -t.weight);
           if (!other.hasAffinity()) continue;

@@ -45,6 +45,8 @@ export interface SqliteStoreStats {
   /** Writes committed. */
   writes: number;
   largestBatch: number;
+  /** fsyncs that made commits durable. */
+  syncs: number;
   watchers: number;
 }
 
@@ -63,7 +65,7 @@ export class SqliteStore implements Store {
     const opened = openDatabase(opts.path);
     const db = opened.db;
     this.db = db;
-    this.state = { revision: opened.revision, compactRevision: opened.compactRevision, closed: false };
+    this.state = { revision: opened.revision, written: opened.revision, compactRevision: opened.compactRevision, closed: false };
     this.reader = new Reader(db, this.state);
     this.hub = new WatchHub(this.reader, this.state, opts.watchBufferLimit ?? 10_000);
     this.expiry = new ExpirySweeper(db, clock, (key, revision) => this.writer.submit({ kind: 'expire', key, expectedModRevision: revision }));
@@ -158,6 +160,7 @@ export class SqliteStore implements Store {
     await this.compactor.stop();
     // Writes an expiry sweep queued while we waited.
     this.writer.flushAll();
+    await this.writer.close();
     this.hub.endAll(new StoreError('Closed', 'the store is closed'));
     try {
       // Keeps the query planner's statistics fresh for the next start; cheap when nothing changed.

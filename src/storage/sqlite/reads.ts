@@ -55,7 +55,7 @@ export class Reader {
 
   get(key: string, revision?: number): GetResult {
     const at = this.resolveRevision(revision);
-    if (at === this.state.revision) {
+    if (at === this.state.revision && this.latestIsDurable()) {
       const row = this.getLatest.get(key);
       return { kv: row ? toKeyValue(row) : null, revision: at };
     }
@@ -67,7 +67,7 @@ export class Reader {
     const at = this.resolveRevision(opts.revision);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const hi = prefixEnd(prefix);
-    const latest = at === this.state.revision;
+    const latest = at === this.state.revision && this.latestIsDurable();
     // Read one more than the limit to learn whether more follow.
     const want = limit > 0 ? limit + 1 : Infinity;
     const after = opts.startAfter !== undefined && opts.startAfter >= prefix;
@@ -91,6 +91,15 @@ export class Reader {
     return { kvs, revision: at, more };
   }
 
+  /**
+   * `current` holds rows still waiting for their fsync (writer.ts) while state.written is ahead:
+   * then reads at the latest revision go through the log at that revision instead.
+   */
+  private latestIsDurable(): boolean {
+    return this.state.written === this.state.revision;
+  }
+
+  /** Counts `current`, which may include writes still waiting for their fsync (an estimate for metrics). */
   count(prefix: string): number {
     return this.countLatest.get(prefix, prefixEnd(prefix))?.n ?? 0;
   }

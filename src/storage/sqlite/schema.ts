@@ -70,6 +70,8 @@ export function openDatabase(path: string): OpenedDatabase {
     }
     db.pragma('journal_mode = WAL');
     // FULL: every commit fsyncs the WAL, so an acknowledged write survives a crash or power loss.
+    // The writer lowers this to NORMAL when it can fsync the WAL itself, off the event loop, before
+    // acknowledging (writer.ts, wal-sync.ts): the same guarantee without blocking on each sync.
     db.pragma('synchronous = FULL');
     // After a checkpoint, shrink a WAL that a burst inflated.
     db.pragma('journal_size_limit = 67108864');

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES, isStoreError } from '../types.js';
-import { buf, newStore } from './testing.js';
+import path from 'node:path';
+import { realClock } from '../../machinery/clock.js';
+import { Reader } from './reads.js';
+import { openDatabase } from './schema.js';
+import type { StoreState } from './state.js';
+import { buf, newStore, tempDir } from './testing.js';
+import { GroupCommitWriter } from './writer.js';
 
 test('create assigns the next revision with version 1 and createRevision = modRevision', async (t) => {
   const { store } = newStore(t);
@@ -105,4 +111,103 @@ test('invalid keys and TTLs fail with InvalidKey and write nothing', async (t) =
   await assert.rejects(store.create('/ttl', buf('v'), { ttlSeconds: -1 }), (e) => isStoreError(e, 'InvalidKey'));
   await assert.rejects(store.create('/ttl', buf('v'), { ttlSeconds: 1.5 }), (e) => isStoreError(e, 'InvalidKey'));
   assert.equal(await store.currentRevision(), 0);
+});
+
+// The fsync that makes a commit durable runs off the event loop; these drive it by hand.
+function heldSync() {
+  const waiting: ((err: Error | null) => void)[] = [];
+  return {
+    waiting,
+    sync: (done: (err: Error | null) => void) => { waiting.push(done); },
+    syncNow: () => undefined,
+    close: () => undefined,
+    release: (err: Error | null = null) => waiting.splice(0).forEach((d) => d(err)),
+  };
+}
+
+function writerOn(t: import('node:test').TestContext, log: ReturnType<typeof heldSync>) {
+  const dir = tempDir(t);
+  const opened = openDatabase(path.join(dir, 'w.db'));
+  t.after(() => opened.db.close());
+  const state: StoreState = { revision: opened.revision, written: opened.revision, compactRevision: opened.compactRevision, closed: false };
+  const reader = new Reader(opened.db, state);
+  const published: number[] = [];
+  const writer = new GroupCommitWriter(opened.db, state, realClock, (events) => published.push(...events.map((e) => e.kv.modRevision)), log);
+  return { writer, reader, state, published };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('a committed write is not acknowledged, read or watched until its fsync returns', async (t) => {
+  const log = heldSync();
+  const { writer, reader, state, published } = writerOn(t, log);
+  let acked = false;
+  const p = writer.submit({ kind: 'create', key: '/a', value: buf('1'), ttlSeconds: 0 }).then((kv) => { acked = true; return kv; });
+  await tick();
+  await tick();
+  assert.equal(log.waiting.length, 1, 'the commit is waiting for its fsync');
+  assert.equal(state.written, 1);
+  assert.equal(acked, false);
+  assert.equal(state.revision, 0, 'readers still see the durable revision');
+  assert.equal(reader.get('/a').kv, null);
+  assert.deepEqual(reader.list('/').kvs, []);
+  assert.deepEqual(published, []);
+  log.release();
+  assert.equal((await p)?.modRevision, 1);
+  assert.equal(state.revision, 1);
+  assert.equal(reader.get('/a').kv?.value.toString(), '1');
+  assert.deepEqual(published, [1]);
+});
+
+test('writes arriving while an fsync runs commit together when it returns, share the next one, and keep their order', async (t) => {
+  const log = heldSync();
+  const { writer, reader, published } = writerOn(t, log);
+  const first = writer.submit({ kind: 'create', key: '/a', value: buf('1'), ttlSeconds: 0 });
+  await tick();
+  const later = [writer.submit({ kind: 'create', key: '/b', value: buf('2'), ttlSeconds: 0 })];
+  await tick();
+  later.push(writer.submit({ kind: 'create', key: '/c', value: buf('3'), ttlSeconds: 0 }));
+  // Checked against /a's written (not yet durable) revision when it commits.
+  later.push(writer.submit({ kind: 'update', key: '/a', value: buf('1b'), expectedModRevision: 1, ttlSeconds: 0 }));
+  await tick();
+  assert.equal(log.waiting.length, 1, 'one fsync at a time');
+  assert.equal(writer.getStats().commits, 1, 'the later writes wait in the queue');
+  log.release();
+  assert.equal((await first)?.modRevision, 1);
+  assert.equal(writer.getStats().commits, 2, 'the queued writes committed in one transaction as the fsync returned');
+  assert.equal(reader.get('/b').kv, null, 'not durable yet');
+  assert.equal(log.waiting.length, 1, 'their own fsync');
+  log.release();
+  assert.deepEqual((await Promise.all(later)).map((kv) => kv?.modRevision), [2, 3, 4]);
+  assert.deepEqual(published, [1, 2, 3, 4]);
+  assert.equal(writer.getStats().syncs, 2);
+});
+
+test('a failed fsync answers Unavailable: the outcome of the write is unknown', async (t) => {
+  const log = heldSync();
+  const { writer } = writerOn(t, log);
+  const p = writer.submit({ kind: 'create', key: '/a', value: buf('1'), ttlSeconds: 0 });
+  await tick();
+  log.release(new Error('EIO'));
+  await assert.rejects(p, (e) => isStoreError(e, 'Unavailable') && /may be lost: EIO/.test(e.message));
+});
+
+test('flushAll makes pending commits durable on the spot, and the late fsync leaves them alone', async (t) => {
+  const log = heldSync();
+  const { writer, state } = writerOn(t, log);
+  const p = writer.submit({ kind: 'create', key: '/a', value: buf('1'), ttlSeconds: 0 });
+  await tick();
+  writer.submit({ kind: 'create', key: '/b', value: buf('2'), ttlSeconds: 0 }).catch(() => undefined);
+  writer.flushAll();
+  assert.equal(state.revision, 2);
+  assert.equal((await p)?.modRevision, 1);
+  log.release(new Error('late'));
+  assert.equal(writer.getStats().syncs, 1);
+});
+
+test('a store on a file makes its commits durable with its own WAL fsyncs, counted in stats', async (t) => {
+  const { store } = newStore(t);
+  await Promise.all([store.create('/a', buf('1')), store.create('/b', buf('2'))]);
+  const { syncs, commits } = store.stats();
+  assert.ok(syncs >= 1 && syncs <= commits, `syncs ${syncs}, commits ${commits}`);
 });
