@@ -124,8 +124,12 @@ export class LeaderElector {
         this.o.log?.('successfully acquired lease', { lease: this.leaseName(), identity: this.o.identity });
         return true;
       }
-      // client-go jitters acquisition attempts by up to 1.2x the retry period.
-      const delay = this.retryMs * (1 + 1.2 * (this.o.random ?? Math.random)());
+      // client-go jitters acquisition attempts by up to 1.2x the retry period. A follower also
+      // wakes the moment the holder's lease runs out (as it observed it, by its own clock): a
+      // jittered retry alone would leave the cluster leaderless for up to 2.2 retry periods more.
+      const jittered = this.retryMs * (1 + 1.2 * (this.o.random ?? Math.random)());
+      const expiresIn = this.observedExpiryMs() - this.clock.now();
+      const delay = expiresIn >= 0 ? Math.min(jittered, expiresIn + 1) : jittered;
       await sleep(this.clock, delay, signal);
     }
     return false;
@@ -196,6 +200,13 @@ export class LeaderElector {
       this.leading = false;
       return false;
     }
+  }
+
+  /** When the lease we last saw held by someone else runs out (-1 when nobody else holds it). */
+  private observedExpiryMs(): number {
+    const s = this.lease?.spec;
+    if (!s?.holderIdentity || s.holderIdentity === this.o.identity) return -1;
+    return this.observedTime + (s.leaseDurationSeconds ?? 0) * 1000;
   }
 
   private observe(lease: Lease, now: number): void {

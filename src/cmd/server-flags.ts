@@ -26,7 +26,7 @@ export interface ServerFlags {
   serverToken?: string;
   /** Controller manager and scheduler elect a leader (default: on with a shared datastore). */
   leaderElect?: boolean;
-  /** Their Lease's duration (default 15 s); renew deadline 2/3 and retry period 1/15 of it. */
+  /** Their Lease's duration (default 15 s); renew deadline 2/3 and retry period 1/30 of it (0.5 s: a follower notices the last renewal soon, so failover stays within the lease + 2 s). */
   leaderElectLeaseDurationMs?: number;
   /** How long a node may go without a heartbeat before it is marked NotReady/Unknown (default 40 s). */
   nodeMonitorGracePeriodMs?: number;

@@ -87,7 +87,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     const store = flags.datastoreEndpoint ? await openStore(flags.datastoreEndpoint) : openSqliteStore({ path: join(flags.dataDir, 'server', 'store.db') });
     const leaderElect = flags.leaderElect ?? !!flags.datastoreEndpoint;
     const lease = flags.leaderElectLeaseDurationMs ?? 15_000;
-    const election = { leaseDurationMs: lease, renewDeadlineMs: Math.round(lease * 2 / 3), retryPeriodMs: Math.round(lease / 15) };
+    const election = { leaseDurationMs: lease, renewDeadlineMs: Math.round(lease * 2 / 3), retryPeriodMs: Math.round(lease / 30) };
     started.push({ name: 'store', stop: () => store.close() });
     // HTTPS, certificates and authn/authz/admission (server-security.ts); plain HTTP only with --insecure.
     // Servers sharing a datastore share one CA and service account key (server-bootstrap-data.ts).
