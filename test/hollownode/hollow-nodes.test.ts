@@ -8,20 +8,9 @@ import { startHollowNodes, LEASES, NODES, NODE_LEASE_NAMESPACE } from '../../src
 import { PODS } from '../../src/hollownode/pod-runner.js';
 import { isNotFound } from '../../src/client/rest.js';
 import type { KubeObject } from '../../src/api/resource.js';
+import { retryUntil } from '../helpers/retry-until.js';
 
-async function eventually<T>(what: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const eventually = <T>(what: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> => retryUntil(what, fn, timeoutMs, 25);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -11,6 +11,7 @@ import { startHollowNodes } from '../../../src/hollownode/index.js';
 import type { HollowNodes } from '../../../src/hollownode/types.js';
 import { startControllerManager, type ControllerManager } from '../../../src/controllers/manager.js';
 import { startScheduler, type RunningScheduler } from '../../../src/scheduler/index.js';
+import { retryUntil } from '../../helpers/retry-until.js';
 
 let c: KubectlCluster;
 let client: RestClient;
@@ -34,19 +35,7 @@ after(async () => {
   await c?.close();
 });
 
-async function eventually<T>(what: string, fn: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const eventually = <T>(what: string, fn: () => Promise<T>, timeoutMs = 20_000): Promise<T> => retryUntil(what, fn, timeoutMs, 100);
 
 /**
  * A Deployment whose pods run on one node: only there (so a drained node's pods cannot come back
