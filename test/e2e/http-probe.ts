@@ -13,10 +13,15 @@ if (!url || !Number.isFinite(interval)) {
   process.exit(2);
 }
 
+// Longer than TCP's initial retransmission timeout (1 s): a SYN the backend dropped once (its
+// accept queue full on a loaded machine) is retried and answered, as any client would see it; a
+// connection the proxy sent to a backend that is gone still fails, as ERR:timeout.
+const TIMEOUT_MS = 3000;
+
 function once(): Promise<string> {
   // A failure names its cause: ERR:ECONNREFUSED, ERR:timeout, ERR:500...
   return new Promise((resolve) => {
-    const req = http.get(url!, { agent: false, timeout: 1000, headers: { Connection: 'close' } }, (res) => {
+    const req = http.get(url!, { agent: false, timeout: TIMEOUT_MS, headers: { Connection: 'close' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { body += c; });
