@@ -266,8 +266,26 @@ async function waitNoContainers(socket: string): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The bench runs containerd and `k8ts server` in this machine's own network namespace, where the
+ * CNI plugins' iptables (nft backend) make an empty `table ip nat` if none was there. That table is
+ * this run's doing: it goes when the run ends, but only if it is still empty of rules.
+ */
+async function natTable(): Promise<string | null> {
+  return run('nft', ['list', 'table', 'ip', 'nat']).then((r) => r.stdout, () => null);
+}
+async function removeNatTableWeMade(existedBefore: boolean): Promise<void> {
+  if (existedBefore) return;
+  const t = await natTable();
+  // Chain headers only (type/hook/policy lines): nothing anyone else relies on.
+  if (t && t.split('\n').every((l) => !l.trim() || /^(table|chain|\}|type )/.test(l.trim()))) {
+    await run('nft', ['delete', 'table', 'ip', 'nat']).catch(() => undefined);
+  }
+}
+
 async function main(): Promise<void> {
   const date = new Date().toISOString();
+  const natExisted = (await natTable()) !== null;
   // Others may share the machine: the load before and after says how much the figures can be trusted.
   const loadBefore = loadavg();
   log(`load average ${loadBefore.map(r1).join(' ')}; CRI floor (n=${FLOOR_N})`);
@@ -345,6 +363,7 @@ async function main(): Promise<void> {
       await removeCgroup(server.cgroupRoot).catch(() => 0);
     }
     rmSync(dir, { recursive: true, force: true });
+    await removeNatTableWeMade(natExisted);
   }
   if (result) {
     mkdirSync(RESULTS, { recursive: true });
