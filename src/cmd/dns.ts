@@ -23,7 +23,7 @@ flags:
   --listen ADDR           (default 0.0.0.0) address for UDP and TCP
   --port N                (default 53)
   --cluster-domain NAME   (default cluster.local)
-  --upstream HOST[:PORT]  (default the first nameserver in /etc/resolv.conf)
+  --upstream HOST[:PORT],...  (default the nameservers in /etc/resolv.conf) tried in order
   --publish-address IP    publish this listener as an endpoint of the kube-dns Service (default: publish nothing)
   --cluster-dns IP        (default 10.96.0.10) the kube-dns Service's ClusterIP, with --publish-address
   --node-name NAME        (default: the host name) names this endpoint, with --publish-address

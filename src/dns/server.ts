@@ -22,7 +22,10 @@ export interface DnsOptions {
   client: RestClient;
   listen: { host: string; port: number };
   clusterDomain?: string;
-  /** host:port (or host) of the resolver for other names; default the first nameserver in /etc/resolv.conf. */
+  /**
+   * host:port (or host) of the resolvers for other names, comma-separated, tried in order (the next
+   * when one does not answer in time); default the nameservers of /etc/resolv.conf.
+   */
   upstream?: string;
   upstreamTimeoutMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -37,10 +40,11 @@ export interface RunningDns {
   stop(): Promise<void>;
 }
 
+/** The nameservers of a resolv.conf, comma-separated (glibc uses the first three), or undefined. */
 export function upstreamFromResolvConf(path = '/etc/resolv.conf'): string | undefined {
   try {
-    const m = /^\s*nameserver\s+(\S+)/m.exec(readFileSync(path, 'utf8'));
-    return m?.[1];
+    const servers = [...readFileSync(path, 'utf8').matchAll(/^\s*nameserver\s+(\S+)/gm)].map((m) => m[1]!).slice(0, 3);
+    return servers.length ? servers.join(',') : undefined;
   } catch {
     return undefined;
   }
@@ -74,22 +78,29 @@ export async function startDns(opts: DnsOptions): Promise<RunningDns> {
     slices: (ns, name) => slices.indexer.byIndex(BY_SERVICE, `${ns}/${name}`),
   };
   const upstreamText = opts.upstream ?? upstreamFromResolvConf();
-  const upstream = upstreamText ? parseUpstream(upstreamText) : undefined;
+  const upstreams = (upstreamText ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(parseUpstream);
   const upstreamTimeout = opts.upstreamTimeoutMs ?? 2000;
   let count = 0;
 
   const reply = (q: Message, rcode: number, answers: Message['answers'] = [], aa = false): Buffer =>
     encode({ id: q.id, qr: true, opcode: q.opcode, aa, tc: false, rd: q.rd, ra: true, rcode, questions: q.questions, answers });
 
-  // Forwarded queries keep their bytes; the upstream's answer goes back as it came.
-  const forward = (raw: Buffer, q: Message): Promise<Buffer> => new Promise((done) => {
-    if (!upstream) return done(reply(q, RCODE.SERVFAIL));
-    const sock = dgram.createSocket(net.isIPv6(upstream.host) ? 'udp6' : 'udp4');
-    const timer = setTimeout(() => { sock.close(); done(reply(q, RCODE.SERVFAIL)); }, upstreamTimeout);
+  // Forwarded queries keep their bytes; the upstream's answer goes back as it came. A resolver that
+  // does not answer in time (or cannot be reached) hands the query to the next, as glibc does.
+  const askOne = (raw: Buffer, u: { host: string; port: number }): Promise<Buffer | null> => new Promise((done) => {
+    const sock = dgram.createSocket(net.isIPv6(u.host) ? 'udp6' : 'udp4');
+    const timer = setTimeout(() => { sock.close(); done(null); }, upstreamTimeout);
     sock.on('message', (m) => { clearTimeout(timer); sock.close(); done(m); });
-    sock.on('error', () => { clearTimeout(timer); try { sock.close(); } catch { /* closed */ } done(reply(q, RCODE.SERVFAIL)); });
-    sock.send(raw, upstream.port, upstream.host);
+    sock.on('error', () => { clearTimeout(timer); try { sock.close(); } catch { /* closed */ } done(null); });
+    sock.send(raw, u.port, u.host);
   });
+  const forward = async (raw: Buffer, q: Message): Promise<Buffer> => {
+    for (const u of upstreams) {
+      const answer = await askOne(raw, u);
+      if (answer) return answer;
+    }
+    return reply(q, RCODE.SERVFAIL);
+  };
 
   // The query's own header and question, then the cached records: byte for byte what
   // reply(q, rcode, answers, true) encodes for an uncompressed question.

@@ -6,7 +6,10 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { startCluster, type TestCluster } from '../client/cluster.js';
 import { resourceRef } from '../../src/client/rest.js';
-import { startDns, type RunningDns } from '../../src/dns/index.js';
+import { startDns, upstreamFromResolvConf, type RunningDns } from '../../src/dns/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decode, encode, RCODE, TYPE, type Message } from '../../src/dns/wire.js';
 
 const SERVICES = resourceRef('', 'v1', 'services');
@@ -95,4 +98,33 @@ test('names outside the cluster domain are forwarded upstream', async () => {
   const r = await udpAsk(dns!.port, 'www.example.org');
   assert.equal(r.rcode, RCODE.NOERROR);
   assert.deepEqual(r.answers.map((a) => 'address' in a && a.address), ['192.0.2.1']);
+});
+
+test('a resolver that does not answer hands the query to the next one', async () => {
+  // A port nothing answers on (bound, then closed), before the working upstream.
+  const dead = dgram.createSocket('udp4');
+  await new Promise<void>((r) => dead.bind(0, '127.0.0.1', r));
+  const deadPort = dead.address().port;
+  dead.close();
+  const d = await startDns({ client: cluster.client(), listen: { host: '127.0.0.1', port: 0 }, upstream: `127.0.0.1:${deadPort}, 127.0.0.1:${upstream.address().port}`, upstreamTimeoutMs: 300 });
+  try {
+    const r = await udpAsk(d.port, 'www.example.net');
+    assert.equal(r.rcode, RCODE.NOERROR);
+    assert.deepEqual(r.answers.map((a) => 'address' in a && a.address), ['192.0.2.1']);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('the upstreams default to the first three nameservers of resolv.conf', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-resolv-'));
+  try {
+    const f = join(dir, 'resolv.conf');
+    writeFileSync(f, 'search example.org\nnameserver 10.0.0.2\n# nameserver 10.0.0.9\nnameserver 10.0.0.3\noptions ndots:2\nnameserver 2001:db8::1\nnameserver 10.0.0.4\n');
+    assert.equal(upstreamFromResolvConf(f), '10.0.0.2,10.0.0.3,2001:db8::1');
+    writeFileSync(f, 'search example.org\n');
+    assert.equal(upstreamFromResolvConf(f), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,6 +12,6 @@ export const dns: ComponentConfig = {
     { flag: 'publish-address', type: 'string', default: '', arg: 'IP', help: 'publish this listener as an endpoint of the kube-dns Service (empty: publish nothing)' },
     { flag: 'cluster-dns', type: 'ip', default: '10.96.0.10', arg: 'IP', help: "the kube-dns Service's ClusterIP, with PUBLISH_ADDRESS" },
     { flag: 'node-name', type: 'string', default: '<hostname>', arg: 'NAME', help: 'names this endpoint, with PUBLISH_ADDRESS' },
-    { flag: 'upstream', type: 'string', default: '<first nameserver in /etc/resolv.conf>', arg: 'HOST[:PORT]', help: 'where names outside the cluster domain are forwarded' },
+    { flag: 'upstream', type: 'string', default: '<the nameservers in /etc/resolv.conf>', arg: 'HOST[:PORT],...', help: 'where names outside the cluster domain are forwarded, tried in order' },
   ],
 };
