@@ -110,9 +110,14 @@ export interface ServerSecurity {
   close(): void;
 }
 
+/** Where a server keeps its CA, certificates and service account key. */
+export function serverPkiDir(dataDir: string): string {
+  return join(dataDir, 'server', 'tls');
+}
+
 /** Loads or creates the CA, every certificate and the service account key; builds the security options. */
 export async function prepareServerSecurity(o: ServerSecurityOptions): Promise<ServerSecurity> {
-  const pkiDir = join(o.dataDir, 'server', 'tls');
+  const pkiDir = serverPkiDir(o.dataDir);
   const ca = await ensureCa(pkiDir);
   const ids = componentIdentities(o.nodeName);
   const pairs = new Map<string, StoredPair>();

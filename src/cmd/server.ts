@@ -23,7 +23,7 @@ import { startNodeNetwork } from '../agent/network/node-network.js';
 import { loadOrCreateJoinToken, publishJoinToken } from './server-join.js';
 import { clusterDnsIP, startServerDns } from './server-dns.js';
 import { kubeconfig, openStore } from './apiserver.js';
-import { prepareServerSecurity } from './server-security.js';
+import { prepareServerSecurity, serverPkiDir } from './server-security.js';
 import { loadOrCreateServerToken, publishClusterSecrets, restoreClusterSecrets } from './server-bootstrap-data.js';
 import { parseServerFlags, SERVER_USAGE, type ServerFlags } from './server-flags.js';
 
@@ -92,7 +92,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     // HTTPS, certificates and authn/authz/admission (server-security.ts); plain HTTP only with --insecure.
     // Servers sharing a datastore share one CA and service account key (server-bootstrap-data.ts).
     const serverToken = flags.datastoreEndpoint && !flags.insecure ? loadOrCreateServerToken(flags.dataDir, flags.serverToken) : null;
-    const pkiDir = join(flags.dataDir, 'server', 'tls');
+    const pkiDir = serverPkiDir(flags.dataDir);
     if (serverToken) await restoreClusterSecrets(store, pkiDir, serverToken);
     const sec = flags.insecure ? null : await prepareServerSecurity(flags);
     if (serverToken) await publishClusterSecrets(store, pkiDir, serverToken);
@@ -203,7 +203,7 @@ export async function main(args: string[]): Promise<void> {
   }
   const running = await startServer(flags);
   process.stdout.write(`k8ts is up at ${running.url}${running.readyAfterMs !== null ? ` (node ${flags.nodeName} Ready after ${running.readyAfterMs} ms)` : ''}\n` +
-    `join a node: k8ts agent --server ${joinURL(running.url, flags.bindAddress)} --token ${running.joinToken}${running.url.startsWith('https:') ? ` --ca-file ${join(flags.dataDir, 'server', 'tls', 'ca.crt')}` : ''}\n` +
+    `join a node: k8ts agent --server ${joinURL(running.url, flags.bindAddress)} --token ${running.joinToken}${running.url.startsWith('https:') ? ` --ca-file ${join(serverPkiDir(flags.dataDir), 'ca.crt')}` : ''}\n` +
     (running.serverToken ? `add a server: k8ts server --datastore-endpoint ${flags.datastoreEndpoint} --server-token ${running.serverToken}\n` : '') +
     `kubeconfig: ${running.kubeconfigPath}  (export KUBECONFIG=${running.kubeconfigPath})\n`);
   await new Promise<void>((resolve) => {

@@ -1,7 +1,5 @@
 // Kubernetes' two timestamp encodings: metav1.Time (seconds) and metav1.MicroTime (microseconds).
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { rfc3339 } from '../machinery/time-format.js';
 
 export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');

@@ -39,6 +39,7 @@ interface Reservation {
 export function createServiceHooks(alloc: ServiceAllocators, claims?: AllocationClaims): ResourceHooks {
   const pending = new WeakMap<object, Reservation>();
   const nameOf = (svc: KubeObject) => svc.metadata?.name ?? '';
+  const holderOf = (svc: KubeObject) => `${svc.metadata?.namespace ?? ''}/${nameOf(svc)}`;
   const invalid = (svc: KubeObject, errs: FieldError[]) => invalidError('Service', nameOf(svc), errs);
 
   function undo(r: Reservation): void {
@@ -174,7 +175,7 @@ export function createServiceHooks(alloc: ServiceAllocators, claims?: Allocation
     for (let attempt = 1; ; attempt++) {
       guarded(obj, work);
       const r = pending.get(obj)!;
-      const conflict = await claims.claim(r.ips, r.ports, `${obj.metadata?.namespace ?? ''}/${nameOf(obj)}`);
+      const conflict = await claims.claim(r.ips, r.ports, holderOf(obj));
       if (!conflict) {
         r.claimed = true;
         await claims.release(r.releasedIps, r.releasedPorts);
@@ -275,8 +276,8 @@ export function createServiceHooks(alloc: ServiceAllocators, claims?: Allocation
       if (claims && r.claimed) {
         await claims.release(r.ips, r.ports);
         // Given back in the store too; if another server took one meanwhile, it keeps it.
-        await claims.claim(r.releasedIps, [], `${obj.metadata?.namespace ?? ''}/${nameOf(obj)}`).catch(() => null);
-        await claims.claim([], r.releasedPorts, `${obj.metadata?.namespace ?? ''}/${nameOf(obj)}`).catch(() => null);
+        await claims.claim(r.releasedIps, [], holderOf(obj)).catch(() => null);
+        await claims.claim([], r.releasedPorts, holderOf(obj)).catch(() => null);
       }
     },
 

@@ -27,10 +27,7 @@ export function isPodTerminal(pod: PodLike): boolean {
   return p === 'Succeeded' || p === 'Failed';
 }
 
-/** metav1.Time: RFC 3339 in whole seconds. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { rfc3339 } from '../../machinery/time-format.js';
 
 /** Index of pods by the node they are bound to; shared by name so controllers reuse one index. */
 export const PODS_BY_NODE = 'controllers-pods-by-node';

@@ -19,6 +19,7 @@ import {
 import { computeBudgetStatus, type BudgetPod } from './status.js';
 import { scaleFinder } from './scale.js';
 import { PDBS } from './resources.js';
+import { rfc3339 } from '../../machinery/time-format.js';
 
 /** The pods a budget counts: its namespace, its selector (an empty selector is every pod, none is no pod). */
 export function podsForBudget(pdb: PodDisruptionBudget, podsInNamespace: BudgetPod[]): BudgetPod[] {
@@ -100,7 +101,7 @@ export function createDisruptionController(ctx: ControllerContext): Controller {
     if (wait === undefined) return;
     if (wait > 0) return wait;
     const conditions = (pod.status?.conditions ?? []).map((c) => (c.type === 'DisruptionTarget'
-      ? { type: 'DisruptionTarget', status: 'False', lastTransitionTime: new Date(ctx.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') }
+      ? { type: 'DisruptionTarget', status: 'False', lastTransitionTime: rfc3339(ctx.clock.now()) }
       : c));
     try {
       await ctx.client.updateStatus(PODS, { ...pod, status: { ...(pod.status ?? {}), conditions } });

@@ -50,7 +50,4 @@ export function parseTime(t: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** metav1.Time as the API writes it: RFC 3339, whole seconds. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { rfc3339 } from '../../machinery/time-format.js';

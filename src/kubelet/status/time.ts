@@ -1,7 +1,5 @@
 // metav1.Time is RFC 3339 in whole seconds; CRI times are nanoseconds since the epoch as strings.
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { rfc3339 } from '../../machinery/time-format.js';
 
 /** Milliseconds from a CRI nanosecond timestamp; 0 for unset. */
 export function nsToMs(ns: string | number | undefined): number {

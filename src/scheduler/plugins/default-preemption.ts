@@ -19,6 +19,7 @@ import { Code, Status } from '../framework/status.js';
 import type { Handle, PostFilterPlugin } from '../framework/types.js';
 import { isTerminating, podPriority, type Pod } from '../types.js';
 import { fitErrorMessage } from '../framework/fit-error.js';
+import { rfc3339 } from '../../machinery/time-format.js';
 import { budgetCoversPod } from '../../api/policy/v1/helpers.js';
 import type { PodDisruptionBudget } from '../../api/policy/v1/types.js';
 
@@ -137,7 +138,7 @@ async function markDisruptionTarget(handle: Handle, victim: Pod, preemptor: Pod)
   const condition = {
     type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler',
     message: `${preemptor.spec.schedulerName ?? 'default-scheduler'}: preempting to accommodate a higher priority pod`,
-    lastTransitionTime: new Date(handle.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    lastTransitionTime: rfc3339(handle.clock.now()),
   };
   await handle.client.patch(PODS, victim.metadata.name!, 'strategic', { status: { conditions: [condition] } }, { namespace: victim.metadata.namespace, subresource: 'status' });
 }

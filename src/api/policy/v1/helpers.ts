@@ -2,15 +2,13 @@
 // scheduler (preemption) share: the DisruptionAllowed condition, percent scaling, selector matching.
 import { labelSelectorAsSelector, matches, isEmpty } from '../../../machinery/labels/selector.js';
 import type { Condition } from '../../meta/v1/types.js';
+import { rfc3339 } from '../../../machinery/time-format.js';
 import {
   type PodDisruptionBudget, type PodDisruptionBudgetStatus,
   DISRUPTION_ALLOWED_CONDITION, SUFFICIENT_PODS_REASON, INSUFFICIENT_PODS_REASON,
 } from './types.js';
 
-/** metav1.Time: RFC 3339 in whole seconds. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { rfc3339 };
 
 /**
  * apimeta.SetStatusCondition: replace the condition of that type, keeping lastTransitionTime unless
