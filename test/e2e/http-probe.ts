@@ -1,6 +1,6 @@
 // Steady client traffic for end-to-end tests, run inside the server's network namespace (nsenter):
 //   node http-probe.js URL INTERVAL_MS
-// GETs URL over a fresh connection every INTERVAL_MS (so the proxy picks a backend each time) and
+// GETs URL over a fresh connection every INTERVAL_MS from each of three clients (so the proxy picks a backend each time) and
 // prints "<ms since epoch when the request was sent> <ms it took> <body>" per answer ("ERR:<code>"
 // for a body when it failed). Runs until killed: tests read when traffic moved from these
 // timestamps without paying a process start per request.
@@ -34,9 +34,14 @@ function once(): Promise<string> {
 }
 
 process.stdout.on('error', () => process.exit(0)); // the test went away
-for (;;) {
-  const sent = Date.now();
-  const name = await once();
-  process.stdout.write(`${sent} ${Date.now() - sent} ${name}\n`);
-  await new Promise((r) => setTimeout(r, interval));
-}
+// Three clients side by side: one request stalled on a retransmitted SYN must not leave a second
+// without traffic, which would read as the proxy not following.
+const client = async (): Promise<never> => {
+  for (;;) {
+    const sent = Date.now();
+    const name = await once();
+    process.stdout.write(`${sent} ${Date.now() - sent} ${name}\n`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+};
+await Promise.all([client(), client(), client()]);
