@@ -10,6 +10,7 @@ export { Proxier, type ProxierOptions, type ProxyLog } from './proxier.js';
 export { nftRunner, type NftRunner, type NftOptions } from './nft.js';
 export * from './rules.js';
 export { MemberCounts, type Member } from './members.js';
+export { EndpointBlocks, BLOCK_SIZE } from './blocks.js';
 
 export interface ProxyOptions {
   client: RestClient;
@@ -51,11 +52,11 @@ async function discoverNodeIPs(client: RestClient, nodeName: string, log: ProxyL
 
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const log = opts.log ?? (() => undefined);
-  const nft = nftRunner({ nft: opts.nft, netns: opts.netns });
+  const nft = nftRunner({ nft: opts.nft, netns: opts.netns, resident: true });
   const nodeIPs = opts.nodeIPs ?? (await discoverNodeIPs(opts.client, opts.nodeName, log));
   const proxier = new Proxier({ client: opts.client, node: { nodeName: opts.nodeName, nodeIPs }, nft, clock: opts.clock, minSyncPeriodMs: opts.minSyncPeriodMs, log });
   let stopping: Promise<void> | null = null;
-  const stop = () => (stopping ??= proxier.stop());
+  const stop = () => (stopping ??= proxier.stop().finally(() => nft.close?.()));
   opts.signal?.addEventListener('abort', () => void stop(), { once: true });
   try {
     await proxier.start();

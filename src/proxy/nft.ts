@@ -1,12 +1,31 @@
-// Runs one nft script as one transaction (`nft -f -`), optionally inside a network namespace
-// (tests and benches program a namespace they created, never the host's).
-import { spawn } from 'node:child_process';
+// Runs nft scripts, each as one transaction, optionally inside a network namespace (tests and benches
+// program a namespace they created, never the host's).
+//
+// Two ways to run a script:
+// - `nft -f -`, a new process per script: for big scripts (the full rebuild) and one-off calls.
+// - a resident `nft -i` (`resident: true`) for the proxier's small incremental transactions. nft
+//   1.0.6 refetches its cache after every commit whatever the process, so residency does not save
+//   the listing of the table; it saves the process start, the library set-up and the cold heap the
+//   listing is built in: adding a service at 10,000 costs 22 ms of nft CPU instead of 30
+//   (bench/proxy.ts).
+//   nft -i runs each input line as one transaction, so a script goes in as one line of
+//   `;`-separated commands (atomic: a failing command aborts the whole line, checked by
+//   test/proxy/nft.test.ts). It prints nothing on success, so each line is followed by a marker line
+//   that is a deliberate syntax error: the marker's error on stderr means the transaction before it
+//   is done, and any other `Error:` before it is that transaction's failure. The interactive mode
+//   keeps every line in its (libedit) history, so the process is replaced every 500 transactions
+//   (`recycleAfter`); HOME points nowhere so no history file is read or written.
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface NftRunner {
   /** Applies the script atomically; rejects with nft's error text on failure. */
   apply(script: string): Promise<void>;
   /** Runs nft with arguments (e.g. `list table ip k8ts-proxy`) and returns stdout. */
   run(args: string[]): Promise<string>;
+  /** Ends the resident nft, if any; later applies use one process each. */
+  close?(): Promise<void>;
+  /** Process ids of the resident nft (for CPU accounting in benches); empty when there is none. */
+  residentPids?(): number[];
 }
 
 export interface NftOptions {
@@ -16,16 +35,98 @@ export interface NftOptions {
   netns?: string;
   /** Deadline for one nft invocation; default 30 s. */
   timeoutMs?: number;
+  /** Keep an `nft -i` running for small scripts (see above); default false. */
+  resident?: boolean;
+  /** Replace the resident nft after this many transactions; default 500. */
+  recycleAfter?: number;
 }
 
-export function nftRunner(opts: NftOptions = {}): NftRunner {
+/** Scripts longer than this go through `nft -f -` (nft -i reads its input one byte per syscall). */
+export const RESIDENT_MAX_SCRIPT = 16 * 1024;
+const MARKER = 'k8ts-proxy-transaction-end';
+// The marker's own error: `Error: syntax error...`, the marker line, a caret line.
+const MARKER_ERROR = new RegExp(`(?:^|\\n)Error: [^\\n]*\\n${MARKER}\\n[^\\n]*\\^[^\\n]*\\n`);
+
+type Command = [string, string[]];
+
+function commandFor(opts: NftOptions): (args: string[]) => Command {
   const nft = opts.nft ?? 'nft';
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const command = (args: string[]): [string, string[]] => {
+  return (args) => {
     if (!opts.netns) return [nft, args];
     const path = opts.netns.startsWith('/') ? opts.netns : `/run/netns/${opts.netns}`;
     return ['nsenter', [`--net=${path}`, nft, ...args]];
   };
+}
+
+/** One `nft -i` process taking one transaction at a time. */
+class ResidentNft {
+  private readonly child: ChildProcess;
+  private err = '';
+  private waiter: (() => void) | null = null;
+  private exited = false;
+  transactions = 0;
+
+  constructor(command: Command) {
+    this.child = spawn(command[0], command[1], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, HOME: '/nonexistent' } });
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (s: string) => { this.err += s; this.waiter?.(); });
+    this.child.on('exit', () => { this.exited = true; this.waiter?.(); });
+    this.child.on('error', () => { this.exited = true; this.waiter?.(); });
+    this.child.stdin!.on('error', () => undefined);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  async apply(line: string, timeoutMs: number): Promise<void> {
+    this.transactions++;
+    this.child.stdin!.write(`${line}\n${MARKER}\n`);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = MARKER_ERROR.exec(this.err);
+      if (m) {
+        const out = this.err.slice(0, m.index);
+        this.err = this.err.slice(m.index + m[0].length);
+        if (out.includes('Error')) throw new Error(`nft failed: ${out.trim().slice(0, 2000)}`);
+        return;
+      }
+      if (this.exited) throw new Error(`resident nft exited: ${this.err.trim().slice(0, 2000)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.kill();
+        throw new Error(`nft did not finish a transaction within ${timeoutMs} ms`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiter = () => { clearTimeout(t); resolve(); };
+      });
+      this.waiter = null;
+    }
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  /** Ends the process (EOF on its input), killing it if it has not exited within a second. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    this.child.stdin!.end();
+    const t = setTimeout(() => this.kill(), 1000);
+    await new Promise<void>((resolve) => { if (this.exited) resolve(); else this.child.once('exit', () => resolve()); });
+    clearTimeout(t);
+  }
+}
+
+export function nftRunner(opts: NftOptions = {}): NftRunner {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const recycleAfter = opts.recycleAfter ?? 500;
+  const command = commandFor(opts);
   const exec = (args: string[], input?: string) => new Promise<string>((resolve, reject) => {
     const [cmd, argv] = command(args);
     const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -43,8 +144,41 @@ export function nftRunner(opts: NftOptions = {}): NftRunner {
     child.stdin.on('error', () => undefined); // nft may exit before reading everything
     child.stdin.end(input ?? '');
   });
+
+  let resident: ResidentNft | null = null;
+  let closed = !opts.resident;
+  // One transaction at a time through the resident process.
+  let queue: Promise<unknown> = Promise.resolve();
+  const live = () => {
+    if (!resident || !resident.alive) resident = new ResidentNft(command(['-i']));
+    return resident;
+  };
+  const viaResident = async (script: string) => {
+    const r = live();
+    try {
+      await r.apply(script.trimEnd().split('\n').join(' ; '), timeoutMs);
+    } finally {
+      // Replace it between transactions, so the next change does not wait for a start.
+      if (r.transactions >= recycleAfter && r === resident) { resident = null; void r.close(); if (!closed) live(); }
+    }
+  };
   return {
-    apply: async (script) => { await exec(['-f', '-'], script); },
+    apply: async (script) => {
+      if (!script.trim()) return;
+      // Block-form scripts (`table t {` over several lines) are files, not lines: nft -f.
+      if (closed || script.length > RESIDENT_MAX_SCRIPT || /\{[ \t]*\n/.test(script)) { await exec(['-f', '-'], script); return; }
+      const run = queue.then(() => viaResident(script));
+      queue = run.catch(() => undefined);
+      await run;
+    },
     run: (args) => exec(args),
+    async close() {
+      closed = true;
+      await queue;
+      const r = resident;
+      resident = null;
+      await r?.close();
+    },
+    residentPids: () => (resident?.alive && resident.pid ? [resident.pid] : []),
   };
 }

@@ -1,6 +1,7 @@
 // The proxier: informers on Services and EndpointSlices feed a set of dirty Service keys; a
 // bounded-frequency runner turns each batch into one nft transaction holding only the changed
-// Services' rules. The first sync (and any sync after a failure) rebuilds the table atomically.
+// Services' rules. The first sync (and any sync after a failure) rebuilds the table atomically, with
+// a fresh placement of endpoints in the shared endpoint maps (blocks.ts).
 import type { Service } from '../api/core/v1/services.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpointslices.js';
 import { resourceRef, type RestClient } from '../client/rest.js';
@@ -9,6 +10,7 @@ import { DeletedFinalStateUnknown } from '../client/informer/index.js';
 import { realClock, type Clock } from '../machinery/clock.js';
 import type { NftRunner } from './nft.js';
 import { MemberCounts } from './members.js';
+import { EndpointBlocks } from './blocks.js';
 import { SERVICE_NAME_LABEL, cleanupScript, diffRules, fullScript, isEmptyDiff, renderDiffs, serviceRules, type NodeInfo, type RuleDiff, type ServiceRules } from './rules.js';
 
 export const SERVICES = resourceRef('', 'v1', 'services');
@@ -45,6 +47,8 @@ export class Proxier {
   private applied = new Map<string, ServiceRules>();
   /** How many applied Services hold each shared set element (the hairpin pairs). */
   private members = new MemberCounts();
+  /** Which keys of the shared endpoint maps each load-balancing chain owns. */
+  private blocks = new EndpointBlocks();
   private dirty = new Set<string>();
   private needFull = true;
   private timer: { cancel(): void } | null = null;
@@ -111,11 +115,11 @@ export class Proxier {
 
   private failed = false;
 
-  private rulesFor(key: string): ServiceRules | undefined {
+  private rulesFor(key: string, blocks: EndpointBlocks): ServiceRules | undefined {
     const [ns, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
     const svc = this.services.indexer.get(ns, name);
     if (!svc) return undefined;
-    const rules = serviceRules(svc, this.slices.indexer.byIndex(BY_SERVICE, key), this.opts.node);
+    const rules = serviceRules(svc, this.slices.indexer.byIndex(BY_SERVICE, key), this.opts.node, blocks);
     return rules.chains.size || rules.elements.size || rules.members.size ? rules : undefined;
   }
 
@@ -127,13 +131,15 @@ export class Proxier {
     try {
       if (this.needFull) {
         const next = new Map<string, ServiceRules>();
+        const blocks = new EndpointBlocks();
         for (const svc of this.services.indexer.list()) {
           const k = objectKey(svc);
-          const r = this.rulesFor(k);
+          const r = this.rulesFor(k, blocks);
           if (r) next.set(k, r);
         }
         await this.opts.nft.apply(fullScript(this.opts.node, next.values()));
         this.applied = next;
+        this.blocks = blocks;
         this.members = MemberCounts.of(next.values());
         this.needFull = false;
         this.stats.lastServices = next.size;
@@ -141,8 +147,10 @@ export class Proxier {
         const diffs: RuleDiff[] = [];
         const next = new Map<string, ServiceRules | undefined>();
         for (const k of keys) {
-          const r = this.rulesFor(k);
+          const r = this.rulesFor(k, this.blocks);
           next.set(k, r);
+          // Chains that go away give their blocks back (safe before the commit: see lbRules).
+          for (const c of this.applied.get(k)?.chains.keys() ?? []) if (!r?.chains.has(c)) this.blocks.release(c);
           const d = diffRules(this.applied.get(k), r);
           if (!isEmptyDiff(d)) diffs.push(d);
         }
@@ -187,6 +195,7 @@ export class Proxier {
     await this.opts.nft.apply(cleanupScript());
     this.applied.clear();
     this.members = new MemberCounts();
+    this.blocks = new EndpointBlocks();
     this.needFull = true;
   }
 }

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Service } from '../api/core/v1/services.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpointslices.js';
-import { chainNames, diffRules, fullScript, HAIRPIN_ENDPOINTS, isEmptyDiff, NO_ENDPOINT_NODEPORTS, NO_ENDPOINT_SERVICES, renderDiffs, SERVICE_IPS, SERVICE_NODEPORTS, serviceRules } from './rules.js';
+import { chainNames, diffRules, endpointMap, fullScript, HAIRPIN_ENDPOINTS, isEmptyDiff, NO_ENDPOINT_NODEPORTS, NO_ENDPOINT_SERVICES, renderDiffs, SERVICE_IPS, SERVICE_NODEPORTS, serviceRules } from './rules.js';
 import { MemberCounts } from './members.js';
+import { BLOCK_SIZE, EndpointBlocks } from './blocks.js';
 
 const node = { nodeName: 'n1', nodeIPs: ['10.0.5.1'] };
 
@@ -17,21 +18,41 @@ function slice(endpoints: Ep[], ports = [{ name: 'http', port: 8080, protocol: '
 const ep = (ip: string, conditions: Ep['conditions'] = { ready: true }, nodeName = 'n2'): Ep => ({ addresses: [ip], conditions, nodeName });
 const web = (extra: Partial<NonNullable<Service['spec']>> = {}) => svc({ clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...extra });
 const names = chainNames('default', 'web', 'tcp', 'http');
+const epMap = endpointMap('tcp', names.shard);
 
-test('a ClusterIP service maps its address to one chain that picks an endpoint and DNATs to it', () => {
+test('a ClusterIP service maps its address to one chain whose one rule picks an endpoint at random and DNATs to it', () => {
   const r = serviceRules(web(), [slice([ep('10.244.1.2'), ep('10.244.1.1')])], node);
   assert.equal(r.elements.get(SERVICE_IPS)?.get('10.96.0.10 . tcp . 80'), `goto ${names.service}`);
-  assert.deepEqual(r.chains.get(names.service), ['meta l4proto tcp numgen random mod 2 0 dnat to 10.244.1.1:8080', 'meta l4proto tcp dnat to 10.244.1.2:8080']);
+  assert.deepEqual(r.chains.get(names.service), [`meta l4proto tcp dnat to numgen random mod 2 map @${epMap}`]);
+  // The endpoints, sorted, are the keys 0..N-1 of the chain's block in its shard's endpoint map.
+  assert.deepEqual([...r.elements.get(epMap)!], [['0', '10.244.1.1 . 8080'], ['1', '10.244.1.2 . 8080']]);
   assert.equal(r.chains.size, 1, 'no chain per endpoint');
   // Hairpin: each endpoint reaching itself through the service is masqueraded in postrouting.
   assert.deepEqual([...r.members.get(HAIRPIN_ENDPOINTS)!].sort(), ['10.244.1.1 . 10.244.1.1', '10.244.1.2 . 10.244.1.2']);
   assert.equal(r.elements.get(NO_ENDPOINT_SERVICES), undefined);
 });
 
-test('the numgen cascade picks each of N endpoints with probability 1/N', () => {
+test('the numgen lookup covers exactly the N endpoint keys of the chain block, so each is picked with probability 1/N', () => {
+  const blocks = new EndpointBlocks();
+  serviceRules(svc({ clusterIP: '10.96.0.9', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }, 'other'), [slice([ep('10.244.3.1'), ep('10.244.3.2')], undefined, 'other')], node, blocks);
+  for (const n of [2, 3, 7, 10]) {
+    const r = serviceRules(web(), [slice(Array.from({ length: n }, (_, i) => ep(`10.244.2.${i + 1}`)))], node, blocks);
+    const [rule] = r.chains.get(names.service)!;
+    const m = /numgen random mod (\d+)(?: offset (\d+))? map @(\S+)$/.exec(rule!);
+    assert.ok(m, rule);
+    const [mod, offset, map] = [Number(m[1]), Number(m[2] ?? 0), m[3]!];
+    assert.equal(mod, n);
+    assert.equal(offset % BLOCK_SIZE, 0);
+    const keys = [...r.elements.get(map)!.keys()].map(Number);
+    assert.deepEqual(keys, Array.from({ length: n }, (_, i) => offset + i), 'numgen yields offset..offset+N-1, one key per endpoint');
+    assert.equal(new Set(r.elements.get(map)!.values()).size, n, 'each endpoint once');
+  }
+});
+
+test('with ClientIP affinity the numgen cascade picks each of N endpoints with probability 1/N', () => {
   for (const n of [1, 2, 3, 7, 10]) {
-    const r = serviceRules(web(), [slice(Array.from({ length: n }, (_, i) => ep(`10.244.2.${i + 1}`)))], node);
-    const rules = r.chains.get(names.service)!;
+    const r = serviceRules(web({ sessionAffinity: 'ClientIP' }), [slice(Array.from({ length: n }, (_, i) => ep(`10.244.2.${i + 1}`)))], node);
+    const rules = r.chains.get(names.service)!.filter((x) => !x.startsWith('ip saddr @'));
     assert.equal(rules.length, n);
     let reach = 1; // probability that no earlier rule matched
     for (const [i, rule] of rules.entries()) {
@@ -42,6 +63,41 @@ test('the numgen cascade picks each of N endpoints with probability 1/N', () => 
     }
     assert.ok(reach < 1e-12, 'the last rule always matches');
   }
+});
+
+test('endpoints changing with the same count rewrite endpoint map elements only, never the rule', () => {
+  const blocks = new EndpointBlocks();
+  const a = serviceRules(web(), [slice([ep('10.244.1.1'), ep('10.244.1.2'), ep('10.244.1.3')])], node, blocks);
+  const b = serviceRules(web(), [slice([ep('10.244.1.1'), ep('10.244.1.3'), ep('10.244.1.4')])], node, blocks);
+  const d = diffRules(a, b);
+  assert.deepEqual(d.addChains, []);
+  assert.deepEqual(d.flushChains, []);
+  assert.deepEqual(d.writeRules, []);
+  assert.deepEqual(d.delElements, [[epMap, '1'], [epMap, '2']]);
+  assert.deepEqual(d.addElements, [[epMap, '1', '10.244.1.3 . 8080'], [epMap, '2', '10.244.1.4 . 8080']]);
+  const script = renderDiffs([d], MemberCounts.of([a]));
+  assert.ok(!/ rule | chain /.test(script), script);
+  // Deletes come before adds, so a key changing hands within one transaction never collides.
+  assert.ok(script.indexOf(`delete element ip k8ts-proxy ${epMap} { 2 }`) < script.indexOf(`add element ip k8ts-proxy ${epMap} { 1 : `));
+});
+
+test('chains get distinct blocks; a freed block is reused', () => {
+  const blocks = new EndpointBlocks();
+  const o1 = blocks.offsetOf(3, 'service-A');
+  const o2 = blocks.offsetOf(3, 'service-B');
+  assert.notEqual(o1, o2);
+  assert.equal(blocks.offsetOf(3, 'service-A'), o1, 'a chain keeps its block');
+  assert.equal(blocks.offsetOf(4, 'service-C'), 0, 'each shard has its own keys');
+  blocks.release('service-A');
+  assert.equal(blocks.offsetOf(3, 'service-D'), o1);
+  assert.equal(blocks.size, 3);
+  // A single endpoint needs no map: a plain DNAT, and the chain gives its block back.
+  const many = serviceRules(web(), [slice([ep('10.244.1.1'), ep('10.244.1.2')])], node, blocks);
+  assert.ok(blocks.has(names.service) && many.elements.has(epMap));
+  const one = serviceRules(web(), [slice([ep('10.244.1.1')])], node, blocks);
+  assert.deepEqual(one.chains.get(names.service), ['meta l4proto tcp dnat to 10.244.1.1:8080']);
+  assert.ok(!blocks.has(names.service));
+  assert.equal(one.elements.get(epMap), undefined);
 });
 
 test('uses only ready endpoints, falling back to serving terminating ones when none is ready', () => {
@@ -71,7 +127,8 @@ test('a NodePort goes through an external chain that masquerades, except with ex
   const r = serviceRules(web(spec), [slice([ep('10.244.1.1'), ep('10.244.1.2', { ready: true }, 'n1')])], node);
   assert.equal(r.elements.get(SERVICE_NODEPORTS)?.get('tcp . 30080'), `goto ${names.external}`);
   assert.equal(r.chains.get(names.external)![0], 'jump mark-for-masquerade');
-  assert.deepEqual(r.chains.get(names.external)!.slice(1), ['meta l4proto tcp numgen random mod 2 0 dnat to 10.244.1.1:8080', 'meta l4proto tcp dnat to 10.244.1.2:8080']);
+  assert.match(r.chains.get(names.external)![1]!, new RegExp(`^meta l4proto tcp dnat to numgen random mod 2( offset \\d+)? map @${epMap}$`));
+  assert.equal(r.chains.get(names.external)!.length, 2);
   const local = serviceRules(web({ ...spec, externalTrafficPolicy: 'Local' }), [slice([ep('10.244.1.1'), ep('10.244.1.2', { ready: true }, 'n1')])], node);
   assert.deepEqual(local.chains.get(names.external), ['meta l4proto tcp dnat to 10.244.1.2:8080']);
   const empty = serviceRules(web(spec), [], node);
@@ -104,21 +161,25 @@ test('ClientIP affinity remembers clients in a timed set per endpoint and checks
   ]);
 });
 
-test('endpoints going 2 -> 1 rewrite only the service chain and drop the stale hairpin element', () => {
-  const a = serviceRules(web(), [slice([ep('10.244.1.1'), ep('10.244.1.2')])], node);
-  const b = serviceRules(web(), [slice([ep('10.244.1.1')])], node);
+test('endpoints going 2 -> 1 rewrite only the service chain, drop its map elements and the stale hairpin element', () => {
+  const blocks = new EndpointBlocks();
+  const a = serviceRules(web(), [slice([ep('10.244.1.1'), ep('10.244.1.2')])], node, blocks);
+  const b = serviceRules(web(), [slice([ep('10.244.1.1')])], node, blocks);
   const d = diffRules(a, b);
   assert.deepEqual(d.addChains, []);
   assert.deepEqual(d.flushChains, [names.service]);
   assert.deepEqual(d.delChains, []);
   assert.deepEqual(d.addElements, []);
+  assert.deepEqual(d.delElements, [[epMap, '0'], [epMap, '1']]);
   assert.deepEqual(d.delMembers, [[HAIRPIN_ENDPOINTS, '10.244.1.2 . 10.244.1.2']]);
-  assert.ok(isEmptyDiff(diffRules(b, serviceRules(web(), [slice([ep('10.244.1.1')])], node))));
+  assert.ok(isEmptyDiff(diffRules(b, serviceRules(web(), [slice([ep('10.244.1.1')])], node, blocks))));
   const script = renderDiffs([d], MemberCounts.of([a]));
   assert.ok(!/table|flush table|delete table/.test(script.replace(/ip k8ts-proxy/g, '')), 'no table-wide operation');
   assert.deepEqual(script.trim().split('\n'), [
     `flush chain ip k8ts-proxy ${names.service}`,
     `add rule ip k8ts-proxy ${names.service} meta l4proto tcp dnat to 10.244.1.1:8080`,
+    `delete element ip k8ts-proxy ${epMap} { 0 }`,
+    `delete element ip k8ts-proxy ${epMap} { 1 }`,
     `delete element ip k8ts-proxy ${HAIRPIN_ENDPOINTS} { 10.244.1.2 . 10.244.1.2 }`,
   ]);
 });
@@ -180,4 +241,8 @@ test('a full script replaces only our table atomically', () => {
   assert.match(s, new RegExp(`chain ${names.service.replace(/[/.]/g, '\\$&')} \\{\\n    meta l4proto tcp dnat to 10\\.244\\.1\\.1:8080\\n  \\}`));
   assert.match(s, /add element ip k8ts-proxy service-ips \{ 10\.96\.0\.10 \. tcp \. 80 : goto service-/);
   assert.match(s, /add element ip k8ts-proxy hairpin-endpoints \{ 10\.244\.1\.1 \. 10\.244\.1\.1 \}/);
+  assert.match(s, /map service-endpoints-tcp-0 \{ typeof numgen random mod 1 : ip daddr \. tcp dport ; \}/);
+  assert.match(s, /map service-endpoints-udp-31 \{ typeof numgen random mod 1 : ip daddr \. udp dport ; \}/);
+  const two = fullScript(node, [serviceRules(web(), [slice([ep('10.244.1.1'), ep('10.244.1.2')])], node)]);
+  assert.match(two, new RegExp(`add element ip k8ts-proxy ${epMap} \\{ 0 : 10\\.244\\.1\\.1 \\. 8080 , 1 : 10\\.244\\.1\\.2 \\. 8080 \\}`));
 });

@@ -1,14 +1,34 @@
 // Pure rule generation for the nftables service proxy, with Kubernetes' nftables proxier's semantics
 // (KEP-3866): one table we own; a verdict map from (daddr . l4proto . dport) to a chain per service
-// port; NodePorts in their own map; services without endpoints rejected from a filter hook before NAT.
+// port; NodePorts in their own map; services without endpoints rejected from a filter hook before NAT;
+// random load balancing over the ready endpoints, DNAT to the one picked; masquerading for hairpin
+// and off-node traffic.
 //
-// Unlike upstream there is no chain per endpoint: the service chain picks an endpoint with a cascade
-// of `numgen random mod (N-i) 0 dnat to ...` rules (uniform, like iptables' statistic cascade), and
-// hairpin traffic (a pod reaching itself through its service) is masqueraded in postrouting from one
-// set of `endpoint . endpoint` pairs. Why: nft 1.0.6 lists every chain and set of the host on each
-// invocation that adds a rule or an element; with 10,000 services x 10 endpoints that was 110,000
-// chains (1.4-2 s a call), now 10,000 (about 20 ms). Anonymous maps are avoided for the same reason
-// (each is a set nft lists).
+// Where we differ from upstream, and why (measured on nft 1.0.6 / kernel 6.18, 10,000 services x 10
+// endpoints; see bench/proxy.ts):
+// - No chain per endpoint, and a service chain holds ONE rule: `dnat to numgen random mod N offset B
+//   map @service-endpoints-<proto>-S`, where S is the chain's shard (from the hash in its name) and B
+//   the start of the block of keys the chain owns in that shared data map (blocks.ts). Why: every
+//   transaction that adds a rule with a jump/goto/NAT, or a goto element to a verdict map, makes the
+//   kernel re-validate the whole table from its base chains (nft_table_validate walks every chain
+//   reachable through the service maps, once per base chain). With upstream's shape, or our former
+//   10-rule numgen cascade, that walk cost ~75 ms of kernel CPU per added service at 10,000 services;
+//   with one short rule per chain, ~15 ms. Endpoints live in data maps, which validation skips.
+// - The endpoint maps are sharded (ENDPOINT_SHARDS per protocol) because binding a new rule to a map
+//   makes the kernel walk all of the map's elements (nf_tables_bind_set): one map of 100,000
+//   endpoints cost ~27 ms per added service, a 32nd of it under 1 ms. Per-service named or anonymous
+//   maps avoid the walk, but nft then lists 10,000 sets before every command (~99 ms of CPU per added
+//   service in all), and anonymous maps made the full load 8x slower (53 s against 6.7 s).
+// - What remains per change: nft 1.0.6 lists the table's chains and sets before any command that
+//   adds a rule or an element, and again after every commit even in a resident `nft -i` (nft.ts);
+//   ~7 ms of kernel time at 10,000 chains. A chain per service is the KEP's structure, so we keep it.
+// - An endpoint change that keeps the count rewrites map elements only (no rule, so no validation);
+//   a changed count rewrites the one rule.
+// - Services with sessionAffinity ClientIP keep a per-endpoint rule cascade (`numgen random mod
+//   (N-i) 0`), because the endpoint picked must be recorded in that endpoint's affinity set, which a
+//   map lookup cannot do; they are few, so their share of the validation walk is small.
+// - Hairpin traffic (a pod reaching itself through its service) is masqueraded in postrouting from one
+//   set of `endpoint . endpoint` pairs rather than by a rule per endpoint chain.
 //
 // Rules are computed per Service (a ServiceRules value) so a sync only regenerates and diffs the
 // Services that changed: adding one Service to 10,000 costs one Service's worth of work.
@@ -16,6 +36,7 @@ import { createHash } from 'node:crypto';
 import type { Service } from '../api/core/v1/services.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpointslices.js';
 import type { MemberCounts } from './members.js';
+import { BLOCK_SIZE, EndpointBlocks } from './blocks.js';
 
 export const TABLE = 'k8ts-proxy';
 export const FAMILY = 'ip';
@@ -29,6 +50,14 @@ export const NO_ENDPOINT_NODEPORTS = 'no-endpoint-nodeports';
 export const NODEPORT_IPS = 'nodeport-ips';
 /** `ip . ip` for every endpoint in use: a connection DNATed to its own source is masqueraded. */
 export const HAIRPIN_ENDPOINTS = 'hairpin-endpoints';
+/**
+ * Shared data maps `key -> endpoint ip . port` that the service chains' numgen lookups use: per
+ * protocol, because nft types the port by protocol (`typeof ... : ip daddr . tcp dport`; a map read
+ * back from the kernel with `th dport` conflicts with the rule's `meta l4proto tcp`), and sharded.
+ */
+export const ENDPOINT_SHARDS = 32;
+const MAP_PROTOCOLS = ['tcp', 'udp', 'sctp'];
+export const endpointMap = (proto: string, shard: number) => `service-endpoints-${proto}-${shard}`;
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const DEFAULT_AFFINITY_SECONDS = 10800;
 
@@ -44,7 +73,7 @@ export interface ServiceRules {
   chains: Map<string, string[]>;
   /** set name -> declaration body (the `{ ... }` contents) */
   sets: Map<string, string>;
-  /** map name -> element key -> verdict */
+  /** map name -> element key -> value (a verdict; `ip . port` in the endpoint maps) */
   elements: Map<string, Map<string, string>>;
   /** shared set name -> elements; several Services may hold one element (see MemberCounts) */
   members: Map<string, Set<string>>;
@@ -75,6 +104,11 @@ export function isIPv4(s: string | undefined): s is string {
 
 // base32 of sha256, 8 characters: short, stable and unlikely to collide, like kube-proxy's chain
 // hashes; the readable suffix is for people reading `nft list`.
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+function shardOf(h: string): number {
+  return ((ALPHABET.indexOf(h[0]!) << 5) | ALPHABET.indexOf(h[1]!)) % ENDPOINT_SHARDS;
+}
+
 function hash(s: string): string {
   const b = createHash('sha256').update(s).digest();
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -108,6 +142,8 @@ export function chainNames(ns: string, name: string, proto: string, portName: st
   return {
     service: `service-${h}-${spn}`,
     external: `external-${h}-${spn}`,
+    /** The endpoint map shard a chain of this service port uses (stable: from the name's hash). */
+    shard: shardOf(h),
     affinity: (ip: string, port: number) => `affinity-${epHash(ip, port)}`,
   };
 }
@@ -142,13 +178,26 @@ function usable(eps: Ep[]): Ep[] {
   return ready.length > 0 ? ready : eps.filter((e) => e.serving && e.terminating);
 }
 
-// Endpoint i is taken with probability 1/(N-i) when none before it was: uniform over N, with no
-// per-endpoint chain. With ClientIP affinity a client seen recently goes back to its endpoint first,
-// and every pick (re)records the client in that endpoint's timed set, as upstream's endpoint chain does.
-function lbRules(eps: Ep[], names: ReturnType<typeof chainNames>, affinity: boolean, proto: string): string[] {
+// Without affinity: one rule, whatever the endpoint count: numgen picks key B+i (uniform over N) in the
+// chain's block of the shared endpoint map, which holds `B+i : ip . port` for each endpoint.
+// With ClientIP affinity: endpoint i is taken with probability 1/(N-i) when none before it was
+// (uniform over N); a client seen recently goes back to its endpoint first, and every pick (re)records
+// the client in that endpoint's timed set, as upstream's endpoint chain does.
+function lbRules(r: ServiceRules, chain: string, eps: Ep[], names: ReturnType<typeof chainNames>, affinity: boolean, proto: string, blocks: EndpointBlocks): string[] {
+  // A chain that stops using its block gives it up at once: the same transaction deletes the block's
+  // old elements before it adds any new ones (renderDiffs), so another chain may take it in this batch.
+  if (affinity || eps.length === 1) blocks.release(chain);
+  if (!affinity) {
+    if (eps.length === 1) return [`meta l4proto ${proto} dnat to ${eps[0]!.ip}:${eps[0]!.port}`];
+    const map = endpointMap(proto, names.shard);
+    const base = blocks.offsetOf(names.shard, chain);
+    eps.slice(0, BLOCK_SIZE).forEach((e, i) => addElement(r, map, String(base + i), `${e.ip} . ${e.port}`));
+    const n = Math.min(eps.length, BLOCK_SIZE);
+    return [`meta l4proto ${proto} dnat to numgen random mod ${n}${base ? ` offset ${base}` : ''} map @${map}`];
+  }
   const rules: string[] = [];
-  const dnat = (e: Ep) => `${affinity ? `update @${names.affinity(e.ip, e.port)} { ip saddr } ` : ''}dnat to ${e.ip}:${e.port}`;
-  if (affinity) for (const e of eps) rules.push(`ip saddr @${names.affinity(e.ip, e.port)} meta l4proto ${proto} ${dnat(e)}`);
+  const dnat = (e: Ep) => `update @${names.affinity(e.ip, e.port)} { ip saddr } dnat to ${e.ip}:${e.port}`;
+  for (const e of eps) rules.push(`ip saddr @${names.affinity(e.ip, e.port)} meta l4proto ${proto} ${dnat(e)}`);
   eps.forEach((e, i) => {
     const left = eps.length - i;
     rules.push(`meta l4proto ${proto} ${left > 1 ? `numgen random mod ${left} 0 ` : ''}${dnat(e)}`);
@@ -168,8 +217,12 @@ function addElement(r: ServiceRules, map: string, key: string, verdict: string):
   m.set(key, verdict);
 }
 
-/** The rules one Service needs, given its EndpointSlices and this node. */
-export function serviceRules(svc: Service, slices: EndpointSlice[], node: NodeInfo): ServiceRules {
+/**
+ * The rules one Service needs, given its EndpointSlices and this node. `blocks` places the service's
+ * endpoints in the shared endpoint maps: pass the proxier's allocator so unchanged chains keep their
+ * keys (a fresh one, the default, suits a single Service).
+ */
+export function serviceRules(svc: Service, slices: EndpointSlice[], node: NodeInfo, blocks = new EndpointBlocks()): ServiceRules {
   const r: ServiceRules = { chains: new Map(), sets: new Map(), elements: new Map(), members: new Map() };
   const spec = svc.spec ?? {};
   const type = spec.type ?? 'ClusterIP';
@@ -202,7 +255,7 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], node: NodeIn
       addMember(r, HAIRPIN_ENDPOINTS, `${e.ip} . ${e.ip}`);
       if (affinity) r.sets.set(names.affinity(e.ip, e.port), `type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ;`);
     }
-    if (internal.length > 0) r.chains.set(names.service, lbRules(internal, names, affinity, proto));
+    if (internal.length > 0) r.chains.set(names.service, lbRules(r, names.service, internal, names, affinity, proto, blocks));
     if (hasClusterIP) {
       const key = `${clusterIP} . ${proto} . ${port.port}`;
       if (internal.length > 0) addElement(r, SERVICE_IPS, key, `goto ${names.service}`);
@@ -213,7 +266,7 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], node: NodeIn
         // Traffic from outside may come back through another node: masquerade it unless the
         // policy is Local (which keeps the client's address and only uses local endpoints).
         const prefix = spec.externalTrafficPolicy === 'Local' ? [] : ['jump mark-for-masquerade'];
-        r.chains.set(names.external, [...prefix, ...lbRules(external, names, affinity, proto)]);
+        r.chains.set(names.external, [...prefix, ...lbRules(r, names.external, external, names, affinity, proto, blocks)]);
       }
       for (const ip of externalIPs) {
         const key = `${ip} . ${proto} . ${port.port}`;
@@ -241,6 +294,7 @@ export function baseScript(node: NodeInfo): string {
     `  map ${NO_ENDPOINT_NODEPORTS} { type inet_proto . inet_service : verdict ; }`,
     `  set ${NODEPORT_IPS} { type ipv4_addr ; ${ips.length ? `elements = { ${ips.join(' , ')} }` : ''} }`,
     `  set ${HAIRPIN_ENDPOINTS} { type ipv4_addr . ipv4_addr ; }`,
+    ...MAP_PROTOCOLS.flatMap((p) => Array.from({ length: ENDPOINT_SHARDS }, (_, k) => `  map ${endpointMap(p, k)} { typeof numgen random mod 1 : ip daddr . ${p} dport ; }`)),
     // Filter before DNAT (dstnat is -100): a service without endpoints is refused right away.
     `  chain filter-input { type filter hook input priority -110 ; policy accept ; ct state new jump nodeport-endpoints-check ; ct state new jump service-endpoints-check ; }`,
     `  chain filter-forward { type filter hook forward priority -110 ; policy accept ; ct state new jump service-endpoints-check ; }`,
