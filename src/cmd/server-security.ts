@@ -122,9 +122,12 @@ export async function prepareServerSecurity(o: ServerSecurityOptions): Promise<S
   const ids = componentIdentities(o.nodeName);
   const pairs = new Map<string, StoredPair>();
   const leaf = async (name: string, spec: LeafSpec) => { pairs.set(name, await ensureCert(pkiDir, name, ca, spec)); };
-  await leaf('apiserver', { kind: 'serving', cn: 'kube-apiserver', ...apiServerNames(o) });
-  await leaf('kubelet-serving', { kind: 'serving', cn: o.nodeName, dnsNames: [o.nodeName, 'localhost'], ips: apiServerNames(o).ips });
-  for (const [name, id] of Object.entries(ids)) await leaf(`client-${name}`, { kind: 'client', ...id });
+  // Independent certificates, made side by side (key generation and signing run on the thread pool).
+  await Promise.all([
+    leaf('apiserver', { kind: 'serving', cn: 'kube-apiserver', ...apiServerNames(o) }),
+    leaf('kubelet-serving', { kind: 'serving', cn: o.nodeName, dnsNames: [o.nodeName, 'localhost'], ips: apiServerNames(o).ips }),
+    ...Object.entries(ids).map(([name, id]) => leaf(`client-${name}`, { kind: 'client', ...id })),
+  ]);
 
   const sa = serviceAccountKey(pkiDir);
   const tokens = createServiceAccountTokens({ privateKeyPem: sa.privateKeyPem, publicKeysPem: sa.publicKeyPem });

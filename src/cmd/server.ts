@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
+import { buildDemoImages, demoImageCacheDir } from '../kubelet/runtime/images.js';
 import { openSqliteStore } from '../storage/sqlite/index.js';
 import { createApiServer } from '../apiserver/server.js';
 import { RestClient } from '../client/rest.js';
@@ -78,6 +79,10 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       ? startContainerd({ dir: join(flags.dataDir, 'containerd'), podCIDR: flags.podCIDR, ipMasq: false, log: (m, f) => logLine(m, f) })
       : null;
     containerdP?.catch(() => undefined);
+    // The demo images are built (once per busybox, then cached) while containerd and the control plane start.
+    const demoImagesP = containerdP ? demoImageCacheDir(flags.dataDir).then((outDir) => buildDemoImages({ outDir })) : null;
+    demoImagesP?.catch(() => undefined);
+    const phase = (name: string) => logLine('started', { part: name, afterMs: Math.round(performance.now() - t0) });
     // A start that fails before the kubelet takes containerd over must not leave it running.
     let containerdOwned = false;
     if (containerdP) started.push({ name: 'containerd (unused)', stop: async () => { if (!containerdOwned) await (await containerdP.catch(() => null))?.stop(); } });
@@ -95,6 +100,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     const pkiDir = serverPkiDir(flags.dataDir);
     if (serverToken) await restoreClusterSecrets(store, pkiDir, serverToken);
     const sec = flags.insecure ? null : await prepareServerSecurity(flags);
+    phase('store and certificates');
     if (serverToken) await publishClusterSecrets(store, pkiDir, serverToken);
     const audit = flags.auditLogPath ? fileAuditSink({ path: flags.auditLogPath, policy: flags.auditPolicyFile ? loadAuditPolicy(flags.auditPolicyFile) : undefined }) : null;
     if (audit) started.push({ name: 'audit log', stop: async () => { await audit.close?.(); } });
@@ -118,25 +124,40 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
 
     const client = (agent: string) => new RestClient({ server: url, userAgent: `k8ts-${agent}/v1.32.0`, ...sec?.credentials(agent) });
     const cmClient = client('controller-manager');
-    const cm: ControllerManager = await startControllerManager({ client: cmClient, leaderElect, identity: `${flags.nodeName}_${process.pid}`, ...election, options: { clusterCIDR: flags.clusterCIDR, nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, rootCACert: sec?.ca.cert, clusterSigning: sec ? { cert: sec.ca.cert, key: sec.ca.key } : undefined } });
-    started.push({ name: 'controller-manager', stop: async () => { await cm.stop(); cmClient.close(); } });
+    phase('apiserver');
+
+    // The control plane's own components and the node come up side by side: the kubelet needs only
+    // the API server, and the node (containerd, images, registration) is the longest path.
+    const controlPlane = async () => {
+      const cm: ControllerManager = await startControllerManager({ client: cmClient, leaderElect, identity: `${flags.nodeName}_${process.pid}`, ...election, options: { clusterCIDR: flags.clusterCIDR, nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, rootCACert: sec?.ca.cert, clusterSigning: sec ? { cert: sec.ca.cert, key: sec.ca.key } : undefined } });
+      started.push({ name: 'controller-manager', stop: async () => { await cm.stop(); cmClient.close(); } });
+      phase('controller-manager');
+      const schedClient = client('scheduler');
+      const sched: RunningScheduler = await startScheduler({
+        client: schedClient, leaderElect, identity: `${flags.nodeName}_${process.pid}`,
+        config: { leaderElection: { leaseDuration: `${election.leaseDurationMs}ms`, renewDeadline: `${election.renewDeadlineMs}ms`, retryPeriod: `${election.retryPeriodMs}ms` } },
+      });
+      started.push({ name: 'scheduler', stop: async () => { await sched.stop(); schedClient.close(); } });
+      phase('scheduler');
+    };
     // Agents join with this token (a bootstrap token; the Secret is what the API server checks).
     const joinToken = loadOrCreateJoinToken(flags.dataDir);
-    await publishJoinToken(client('admin'), joinToken, { rbac: !!sec, ttlMs: flags.joinTokenTtlMs || undefined });
-    const schedClient = client('scheduler');
-    const sched: RunningScheduler = await startScheduler({
-      client: schedClient, leaderElect, identity: `${flags.nodeName}_${process.pid}`,
-      config: { leaderElection: { leaseDuration: `${election.leaseDurationMs}ms`, renewDeadline: `${election.renewDeadlineMs}ms`, retryPeriod: `${election.retryPeriodMs}ms` } },
-    });
-    started.push({ name: 'scheduler', stop: async () => { await sched.stop(); schedClient.close(); } });
+    const publishJoin = () => publishJoinToken(client('admin'), joinToken, { rbac: !!sec, ttlMs: flags.joinTokenTtlMs || undefined });
 
     let readyAfterMs: number | null = null;
-    if (containerdP) {
+    let bridge: string | null = null;
+    let nodeIP = '';
+    const nodePath = async () => {
+      if (!containerdP) return;
+      await demoImagesP;
       const cd = await containerdP;
+      phase('containerd');
+      bridge = cd.bridge;
       const node = nodeRuntime(cd, { dataDir: flags.dataDir, cgroupRoot: flags.cgroupRoot, log: (m, f) => logLine(m, f) });
       containerdOwned = true;
       started.push({ name: 'containerd', stop: node.stop });
       const runtime = await node.open();
+      phase('images');
       const kubeletClient = client('kubelet');
       const kubelet = await startKubelet({
         client: kubeletClient, nodeName: flags.nodeName, runtime, rootDir: join(flags.dataDir, 'kubelet'),
@@ -148,10 +169,19 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
         clusterDNS: [flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR)], clusterDomain: flags.clusterDomain,
       });
       started.push({ name: 'kubelet', stop: async () => { await kubelet.stop(); kubeletClient.close(); } });
+      nodeIP = kubelet.nodeIP;
       await waitNodeReady(cmClient, flags.nodeName, flags.readyTimeoutMs);
+      phase('node Ready');
+    };
+    // Every path runs to its end (settled) before a failure is reported, so stopAll sees all it started.
+    const results = await Promise.allSettled([controlPlane(), publishJoin(), nodePath()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    if (containerdP) {
       // The pod network: routes (or tunnels) to agents' pod subnets; NAT only for traffic leaving the cluster CIDR.
       const netClient = client('node-network');
-      const net = await startNodeNetwork({ client: netClient, nodeName: flags.nodeName, nodeIP: kubelet.nodeIP, podCIDR: flags.podCIDR, clusterCIDR: flags.clusterCIDR, backend: flags.networkBackend, log: (m, f) => logLine(m, f) });
+      const net = await startNodeNetwork({ client: netClient, nodeName: flags.nodeName, nodeIP, podCIDR: flags.podCIDR, clusterCIDR: flags.clusterCIDR, backend: flags.networkBackend, log: (m, f) => logLine(m, f) });
       started.push({ name: 'node-network', stop: async () => { await net.stop(); netClient.close(); } });
       readyAfterMs = Math.round(performance.now() - t0);
       // The service proxy: every Service reachable from this machine and its pods. Its table goes
@@ -161,7 +191,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       started.push({ name: 'proxy', stop: async () => { await proxy.cleanup(); proxyClient.close(); } });
       // Cluster DNS on the pods' gateway, behind the kube-dns Service (server-dns.ts).
       const dns = await startServerDns({ client: client('dns'), publisher: client('admin'), nodeName: flags.nodeName, clusterIP: flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR),
-        clusterDomain: flags.clusterDomain, bridge: { name: cd.bridge, podCIDR: flags.podCIDR }, log: (m, f) => logLine(m, f) });
+        clusterDomain: flags.clusterDomain, bridge: { name: bridge!, podCIDR: flags.podCIDR }, log: (m, f) => logLine(m, f) });
       started.push({ name: 'dns', stop: () => dns.stop() });
     }
     logLine('cluster up', { url, kubeconfig: kubeconfigPath, userKubeconfig: userKc, readyAfterMs });

@@ -4,11 +4,14 @@
 // a cached archive is reused as long as the busybox binary has not changed.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+import { gzip } from 'node:zlib';
 
 const run = promisify(execFile);
 
@@ -47,6 +50,21 @@ export interface BuildDemoOptions {
  * `k8ts.local/busybox:1` (Cmd sh) and `k8ts.local/pause:1` (sleep infinity, the sandbox image).
  * Returns the archive's path.
  */
+/** Where nodes keep the built demo images: one machine-wide cache (the archive depends only on the
+ *  busybox binary, checked by its hash), so only the first node start on a machine builds it, as a
+ *  package-installed k3s finds its images ready. Without a writable /var/cache: the node's data dir. */
+export const SHARED_DEMO_IMAGE_CACHE = '/var/cache/k8ts/images';
+
+export async function demoImageCacheDir(dataDir: string): Promise<string> {
+  try {
+    await mkdir(SHARED_DEMO_IMAGE_CACHE, { recursive: true });
+    await access(SHARED_DEMO_IMAGE_CACHE, fsConstants.W_OK);
+    return SHARED_DEMO_IMAGE_CACHE;
+  } catch {
+    return join(dataDir, 'image-cache');
+  }
+}
+
 export async function buildDemoImages(opts: BuildDemoOptions): Promise<string> {
   const busybox = opts.busybox ?? '/bin/busybox';
   const bin = await readFile(busybox).catch(() => {
@@ -65,8 +83,9 @@ export async function buildDemoImages(opts: BuildDemoOptions): Promise<string> {
     const layerTar = join(work, 'layer.tar');
     await run('tar', [...REPRO_TAR, '-C', rootfs, '-cf', layerTar, '.']);
     const uncompressed = await readFile(layerTar);
-    // Node's gzip writes no name and mtime 0 in its header (as gzip -n), so bytes are stable.
-    const layer = blob(gzipSync(uncompressed, { level: 9 }));
+    // Node's gzip writes no name and mtime 0 in its header (as gzip -n), so bytes are stable. On the
+    // thread pool: a cold `k8ts server` start builds this while its event loop starts the control plane.
+    const layer = blob(await gzipAsync(uncompressed, { level: 9 }));
     const diffId = `sha256:${sha256(uncompressed)}`;
 
     const images = [
@@ -122,12 +141,11 @@ async function buildRootfs(rootfs: string, busybox: string): Promise<void> {
   await copyFile(busybox, join(rootfs, 'bin/busybox'));
   await chmod(join(rootfs, 'bin/busybox'), 0o755);
   const { stdout } = await run(busybox, ['--list-full']);
-  for (const rel of stdout.split('\n').map((s) => s.trim()).filter(Boolean)) {
-    if (rel === 'bin/busybox') continue;
-    await symlink('/bin/busybox', join(rootfs, rel)).catch((err: NodeJS.ErrnoException) => {
+  // Hundreds of applet links, made side by side rather than one thread-pool round trip after another.
+  await Promise.all(stdout.split('\n').map((s) => s.trim()).filter((rel) => rel && rel !== 'bin/busybox').map((rel) =>
+    symlink('/bin/busybox', join(rootfs, rel)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
-    });
-  }
+    })));
   await writeFile(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
   await writeFile(join(rootfs, 'etc/group'), 'root:x:0:\nnobody:x:65534:\n');
   // Modes are set explicitly so the layer does not depend on the builder's umask.

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { destroyNode, startContainerd, type ContainerdHandle, type RuntimeLog } from './containerd.js';
 import { removeCgroup } from './cgroups.js';
 import { connectCri } from './cri-client.js';
-import { buildDemoImages, importImageArchive, importImagesDir } from './images.js';
+import { buildDemoImages, demoImageCacheDir, importImageArchive, importImagesDir } from './images.js';
 import type { ContainerRuntime } from './types.js';
 
 export interface NodeRuntimeOptions {
@@ -23,7 +23,7 @@ export function nodeRuntime(cd: ContainerdHandle, o: NodeRuntimeOptions): { open
   return {
     async open() {
       // The demo images (busybox, pause) are built once from Debian's static busybox and cached.
-      const archive = await buildDemoImages({ outDir: join(o.dataDir, 'image-cache') });
+      const archive = await buildDemoImages({ outDir: await demoImageCacheDir(o.dataDir) });
       await importImageArchive(cd.socket, archive);
       const imagesDir = join(o.dataDir, 'images');
       if (existsSync(imagesDir)) await importImagesDir(cd.socket, imagesDir);
