@@ -3,6 +3,7 @@
 // (exponential backoff with jitter, Retry-After honoured) only where a retry cannot do a write twice.
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { KubeObject, ResourceDef } from '../api/resource.js';
 import type { Status } from '../machinery/errors.js';
 import { apiErrorFromResponse, ConnectionError } from './errors.js';
@@ -146,7 +147,9 @@ export class RestClient {
     this.maxRetries = opts.maxRetries ?? 5;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.agent = this.server.startsWith('https:')
-      ? new https.Agent({ keepAlive: true, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: !opts.insecureSkipTLSVerify })
+      // One TLS context for every connection of this client: given ca/cert/key, Node parses them into
+      // a new context per connection (milliseconds each, and a client opens one per watch).
+      ? new https.Agent({ keepAlive: true, secureContext: tls.createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key }), rejectUnauthorized: !opts.insecureSkipTLSVerify })
       : new http.Agent({ keepAlive: true });
     this.headers = { 'User-Agent': opts.userAgent ?? 'k8ts-client/0.1', Accept: 'application/json' };
     if (opts.token) this.headers.Authorization = `Bearer ${opts.token}`;
