@@ -1,14 +1,14 @@
 // The CRI runtime.v1 client: ContainerRuntime over gRPC on a unix socket (containerd's CRI plugin).
 // Every call has a deadline; every failure becomes a CriError carrying the gRPC code.
-// proto-loader decodes with defaults, so an absent field reads as its zero value: for enums that
-// zero is SANDBOX_READY / CONTAINER_CREATED. That is right when the field was sent as 0, but wrong
+// Messages decode with defaults (as @grpc/proto-loader's `defaults: true`), so an absent field reads
+// as its zero value: for enums that zero is SANDBOX_READY / CONTAINER_CREATED. That is right when the field was sent as 0, but wrong
 // when a whole message is missing, so absent messages are checked before their fields are read,
 // and filters only carry a state wrapper when a state was asked for (an empty wrapper means READY).
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 import { CriError, GrpcCode } from './errors.js';
 import type {
   Container, ContainerFilter, ContainerRuntime, ContainerStatus, FilesystemUsage, Image, ImageSpec,
@@ -25,7 +25,8 @@ export interface CriClientOptions {
 type Callback = (err: grpc.ServiceError | null, res: unknown) => void;
 type UnaryClient = grpc.Client & Record<string, (req: unknown, opts: grpc.CallOptions, cb: Callback) => void>;
 
-let definition: protoLoader.PackageDefinition | undefined;
+type ServiceClients = { RuntimeService: grpc.ServiceClientConstructor; ImageService: grpc.ServiceClientConstructor };
+let clients: ServiceClients | undefined;
 
 /** cri.proto sits beside this module in dist (copied by scripts/setup.sh); a bare `tsc` build
  *  does not copy it, so fall back to the source tree that dist was compiled from. */
@@ -37,34 +38,56 @@ function protoPath(): string {
   return found;
 }
 
-function loadDefinition(): protoLoader.PackageDefinition {
-  definition ??= protoLoader.loadSync(protoPath(), {
-    keepCase: false, // camelCase, as types.ts names the fields
-    longs: String, // int64 timestamps in nanoseconds exceed 2^53
-    enums: String,
-    bytes: Buffer,
-    defaults: true,
-    arrays: true,
-    objects: true,
-  });
-  return definition;
+// Messages as @grpc/proto-loader would give them with these options: camelCase fields (protobufjs'
+// default), int64 as strings (nanosecond timestamps exceed 2^53), enums by name, defaults filled in.
+const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, bytes: Buffer, defaults: true, arrays: true, objects: true };
+
+function methodsOf(root: protobuf.Root, service: string): grpc.ServiceDefinition {
+  const def: Record<string, grpc.MethodDefinition<object, object>> = {};
+  for (const m of root.lookupService(service).methodsArray) {
+    const req = m.resolvedRequestType!;
+    const res = m.resolvedResponseType!;
+    def[m.name] = {
+      path: `/${service}/${m.name}`,
+      requestStream: !!m.requestStream,
+      responseStream: !!m.responseStream,
+      requestSerialize: (o: object) => Buffer.from(req.encode(req.fromObject(o)).finish()),
+      requestDeserialize: (b: Buffer) => req.toObject(req.decode(b), TO_OBJECT),
+      responseSerialize: (o: object) => Buffer.from(res.encode(res.fromObject(o)).finish()),
+      responseDeserialize: (b: Buffer) => res.toObject(res.decode(b), TO_OBJECT),
+      originalName: m.name[0]!.toLowerCase() + m.name.slice(1),
+    };
+  }
+  return def;
+}
+
+/** The two service clients, built from cri.proto with protobufjs directly: @grpc/proto-loader would
+ *  also build descriptor protos of every message for gRPC reflection, which a kubelet never serves,
+ *  at several times the cost of the parse itself (it was the largest single step of a node start). */
+function serviceClients(): ServiceClients {
+  if (clients) return clients;
+  const root = protobuf.loadSync(protoPath());
+  root.resolveAll();
+  clients = {
+    RuntimeService: grpc.makeGenericClientConstructor(methodsOf(root, 'runtime.v1.RuntimeService'), 'RuntimeService'),
+    ImageService: grpc.makeGenericClientConstructor(methodsOf(root, 'runtime.v1.ImageService'), 'ImageService'),
+  };
+  return clients;
 }
 
 /** Connects lazily: the first call dials. socketPath is a filesystem path (made absolute). */
 export function connectCri(socketPath: string, opts: CriClientOptions = {}): ContainerRuntime {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const pullTimeoutMs = opts.pullTimeoutMs ?? 600_000;
-  const pkg = grpc.loadPackageDefinition(loadDefinition()) as unknown as {
-    runtime: { v1: { RuntimeService: grpc.ServiceClientConstructor; ImageService: grpc.ServiceClientConstructor } };
-  };
+  const svc = serviceClients();
   const target = `unix://${isAbsolute(socketPath) ? socketPath : resolve(socketPath)}`;
   const channelOptions: grpc.ChannelOptions = {
     // ExecSync may carry 16 MiB of stdout plus 16 MiB of stderr.
     'grpc.max_receive_message_length': 40 * 1024 * 1024,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
   };
-  const rt = new pkg.runtime.v1.RuntimeService(target, grpc.credentials.createInsecure(), channelOptions) as unknown as UnaryClient;
-  const img = new pkg.runtime.v1.ImageService(target, grpc.credentials.createInsecure(), {
+  const rt = new svc.RuntimeService(target, grpc.credentials.createInsecure(), channelOptions) as unknown as UnaryClient;
+  const img = new svc.ImageService(target, grpc.credentials.createInsecure(), {
     ...channelOptions,
     channelOverride: rt.getChannel(), // one connection for both services
   }) as unknown as UnaryClient;
