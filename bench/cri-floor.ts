@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ContainerRuntime, PodSandboxConfig } from '../src/kubelet/runtime/types.js';
+import { cpuBetween, snapshotCpu, type StackRef } from './cpu-account.js';
+import { StartGate, gateStarts } from '../src/kubelet/runtime/start-gate.js';
 
 export interface CriFloor {
   n: number;
@@ -23,6 +25,11 @@ export interface CriFloor {
   batchP50Ms: number;
   batchP99Ms: number;
   samples: { sandboxMs: number[]; createStartMs: number[]; podMs: number[]; batchMs: number[] };
+  /** CPU-seconds per process class over the batch of n at once (with opts.cpu). */
+  batchCpu?: Record<string, number>;
+  /** With opts.gatedParallelism: the same batch with at most that many pods being started at once,
+   *  as the kubelet's start gate lets them through (see src/kubelet/runtime/start-gate.ts). */
+  gated?: { parallelism: number; wallMs: number; p50Ms: number; p99Ms: number; samples: number[] };
 }
 
 export interface CriFloorOptions {
@@ -32,6 +39,10 @@ export interface CriFloorOptions {
   logRoot?: string;
   /** Skip the parallel phase. */
   sequentialOnly?: boolean;
+  /** Account the batch's CPU time to these processes (see cpu-account.ts). */
+  cpu?: StackRef;
+  /** Also run the batch through a start gate of this size (after the all-at-once batch). */
+  gatedParallelism?: number;
 }
 
 /** The nearest-rank percentile (as bench/pods.ts computes its own). */
@@ -52,7 +63,7 @@ const median = (xs: number[]): number => {
 export async function measureCriFloor(runtime: ContainerRuntime, image: string, n: number, opts: CriFloorOptions = {}): Promise<CriFloor> {
   const tag = `floor-${process.pid}-${Date.now().toString(36)}`;
   const made: string[] = [];
-  const pod = async (i: number): Promise<{ sandboxMs: number; createStartMs: number }> => {
+  const pod = async (i: number, rt: ContainerRuntime = runtime): Promise<{ sandboxMs: number; createStartMs: number }> => {
     const uid = `${tag}-${i}`;
     const config: PodSandboxConfig = {
       metadata: { name: `floor-${i}`, uid, namespace: 'bench', attempt: 0 },
@@ -62,14 +73,14 @@ export async function measureCriFloor(runtime: ContainerRuntime, image: string, 
       linux: opts.cgroupRoot ? { cgroupParent: `${opts.cgroupRoot}/pod${uid}` } : undefined,
     };
     const t0 = performance.now();
-    const sid = await runtime.runPodSandbox(config);
+    const sid = await rt.runPodSandbox(config);
     made.push(sid);
     const t1 = performance.now();
-    const cid = await runtime.createContainer(sid, {
+    const cid = await rt.createContainer(sid, {
       metadata: { name: 'main', attempt: 0 }, image: { image }, command: ['sleep', '3600'], logPath: opts.logRoot ? 'main/0.log' : undefined,
       linux: { securityContext: { namespaceOptions: { pid: 'CONTAINER' } } },
     }, config);
-    await runtime.startContainer(cid);
+    await rt.startContainer(cid);
     const t2 = performance.now();
     return { sandboxMs: t1 - t0, createStartMs: t2 - t1 };
   };
@@ -91,17 +102,32 @@ export async function measureCriFloor(runtime: ContainerRuntime, image: string, 
       await clean(); // one pod at a time: each start sees the same (empty) node
     }
     let parallelWallMs = NaN;
+    let batchCpu: Record<string, number> | undefined;
     if (!opts.sequentialOnly) {
+      const cpu0 = opts.cpu ? snapshotCpu(opts.cpu) : null;
       const t0 = performance.now();
       await Promise.all(Array.from({ length: n }, async (_, i) => {
         await pod(n + i);
         samples.batchMs.push(performance.now() - t0);
       }));
       parallelWallMs = performance.now() - t0;
+      if (cpu0) batchCpu = cpuBetween(cpu0, snapshotCpu(opts.cpu!));
+    }
+    let gated: CriFloor['gated'];
+    if (!opts.sequentialOnly && opts.gatedParallelism) {
+      await clean();
+      const rt = gateStarts(runtime, new StartGate(opts.gatedParallelism));
+      const lat: number[] = [];
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: n }, async (_, i) => {
+        await pod(2 * n + i, rt);
+        lat.push(performance.now() - t0);
+      }));
+      gated = { parallelism: opts.gatedParallelism, wallMs: performance.now() - t0, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), samples: lat };
     }
     return {
       n, sandboxMs: median(samples.sandboxMs), createStartMs: median(samples.createStartMs), podMs: median(samples.podMs),
-      parallelWallMs, batchP50Ms: percentile(samples.batchMs, 50), batchP99Ms: percentile(samples.batchMs, 99), samples,
+      parallelWallMs, batchP50Ms: percentile(samples.batchMs, 50), batchP99Ms: percentile(samples.batchMs, 99), samples, batchCpu, gated,
     };
   } finally {
     await clean();

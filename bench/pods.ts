@@ -5,6 +5,9 @@
 //     30 one by one; p50/p99 (goals: p50 ≤ floor + 100 ms, where the batch's floor is the floor's own
 //     batch of n at once, per pod; p99 ≤ 2 s for the batch; SLO 5 s).
 //  4. Idle RSS of the server and of its containerd, pods deleted and 5 s idle (goal ≤ 250 MiB together).
+// Beside them: the floor's batch again with the kubelet's start parallelism, and CPU ms per pod per
+// process class over each batch (bench/cpu-account.ts), since wall times are noisy on shared cores.
+// --cpu-prof DIR writes the server's V8 CPU profile there.
 // Prints a table and writes bench/results/pods-<date>.json. Everything it starts, it stops.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -14,6 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { measureCriFloor, rssMiB, type CriFloor } from './cri-floor.js';
+import { cpuBetween, perPodLine, snapshotCpu } from './cpu-account.js';
+import { defaultStartParallelism } from '../src/kubelet/runtime/start-gate.js';
 import { connectCri } from '../src/kubelet/runtime/cri-client.js';
 import { destroyNode, startContainerd } from '../src/kubelet/runtime/containerd.js';
 import { removeCgroup } from '../src/kubelet/runtime/cgroups.js';
@@ -33,6 +38,8 @@ const argN = (name: string, dflt: number): number => (args.includes(name) ? Numb
 const BATCH = argN('--pods', 30);
 // Same n as the batch: the floor's n-at-once wall time is what the batch of n compares against.
 const FLOOR_N = argN('--floor-n', BATCH);
+// --cpu-prof DIR: the server writes a V8 CPU profile there when it exits (where its CPU goes).
+const CPU_PROF = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
 
 interface PodView extends KubeObject { status?: { phase?: string } }
 
@@ -58,7 +65,11 @@ async function criFloor(): Promise<{ floor: CriFloor; containerdIdleRssMiB: numb
     const archive = await buildDemoImages({ outDir: join(dir, 'images') });
     await importImageArchive(handle.socket, archive);
     const containerdIdleRssMiB = await rssMiB(handle.pid);
-    const floor = await measureCriFloor(runtime, DEMO_BUSYBOX_IMAGE, FLOOR_N, { cgroupRoot, logRoot: join(dir, 'logs') });
+    const floor = await measureCriFloor(runtime, DEMO_BUSYBOX_IMAGE, FLOOR_N, {
+      cgroupRoot, logRoot: join(dir, 'logs'), cpu: { containerd: handle.pid, socket: handle.socket, cgroupRoot },
+      // The kubelet starts pods through a gate of this size: the floor at the same parallelism too.
+      gatedParallelism: defaultStartParallelism(),
+    });
     return { floor, containerdIdleRssMiB };
   } finally {
     runtime.close();
@@ -92,7 +103,7 @@ async function startServer(dir: string): Promise<Server> {
   const dataDir = join(dir, 'data');
   const cgroupRoot = `/k8ts-bench-${process.pid}`;
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [K8TS, 'server', '--data-dir', dataDir, '--port', '0', '--node-name', 'bench-node',
+  const proc = spawn(process.execPath, [...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []), K8TS, 'server', '--data-dir', dataDir, '--port', '0', '--node-name', 'bench-node',
     '--pod-cidr', '10.250.21.0/24', '--cgroup-root', cgroupRoot, '--no-user-kubeconfig'], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => { children.delete(proc); res(code); }));
@@ -198,7 +209,7 @@ class PodWatcher {
   async close(): Promise<void> { this.stream.close(); await this.done; }
 }
 
-interface Latencies { n: number; p50Ms: number; p99Ms: number; maxMs: number; wallMs: number; samples: number[] }
+interface Latencies { n: number; p50Ms: number; p99Ms: number; maxMs: number; wallMs: number; samples: number[]; cpu?: Record<string, number> }
 
 function latencies(names: string[], acked: Map<string, number>, w: PodWatcher, wallMs: number): Latencies {
   const samples = names.map((n) => w.runningAt.get(n)! - acked.get(n)!);
@@ -220,11 +231,14 @@ async function podLatency(server: Server): Promise<{ batch: Latencies; serial: L
     const batchNames = Array.from({ length: BATCH }, (_, i) => `batch-${i}`);
     const acked = new Map<string, number>();
     log(`creating ${BATCH} pods at once`);
+    const socket = join(server.dataDir, 'containerd', 'containerd.sock');
+    const cpuRef = { containerd: findContainerd(server.dataDir) ?? -1, socket, cgroupRoot: server.cgroupRoot, others: { k8ts: server.proc.pid! } };
+    const cpu0 = snapshotCpu(cpuRef);
     const t0 = performance.now();
     await Promise.all(batchNames.map(async (n) => { await client.create(PODS, podObject(n)); acked.set(n, performance.now()); }));
     await w.until(`${BATCH} pods Running`, 120_000, () => batchNames.every((n) => w.runningAt.has(n)), server.logTail);
-    const batch = latencies(batchNames, acked, w, performance.now() - t0);
-    log(`batch: p50 ${batch.p50Ms} ms, p99 ${batch.p99Ms} ms; deleting`);
+    const batch = { ...latencies(batchNames, acked, w, performance.now() - t0), cpu: cpuBetween(cpu0, snapshotCpu(cpuRef)) };
+    log(`batch: p50 ${batch.p50Ms} ms, p99 ${batch.p99Ms} ms; CPU ms per pod: ${perPodLine(batch.cpu, BATCH)}; deleting`);
     const batchDeleteMs = await deleteAll(client, batchNames, w, server);
     // The one-by-one phase starts on a quiet node: the batch's containers removed from containerd too.
     const batchContainersGoneMs = await waitNoContainers(join(server.dataDir, 'containerd', 'containerd.sock'));
@@ -290,7 +304,8 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   log(`load average ${loadBefore.map(r1).join(' ')}; CRI floor (n=${FLOOR_N})`);
   const { floor, containerdIdleRssMiB: floorContainerdRss } = await criFloor();
-  log(`floor: pod ${r1(floor.podMs)} ms median, ${FLOOR_N} at once ${r1(floor.parallelWallMs)} ms wall, per pod p50 ${r1(floor.batchP50Ms)} p99 ${r1(floor.batchP99Ms)}`);
+  log(`floor: pod ${r1(floor.podMs)} ms median, ${FLOOR_N} at once ${r1(floor.parallelWallMs)} ms wall, per pod p50 ${r1(floor.batchP50Ms)} p99 ${r1(floor.batchP99Ms)}`
+    + (floor.batchCpu ? `; batch CPU ms per pod: ${perPodLine(floor.batchCpu, FLOOR_N)}` : ''));
 
   const dir = mkdtempSync('/tmp/k8ts-bench-pods-');
   let server: Server | null = null;
@@ -324,6 +339,10 @@ async function main(): Promise<void> {
       [`CRI floor: ${FLOOR_N} pods at once, wall ms`, r1(floor.parallelWallMs), '-', true],
       [`CRI floor: ${FLOOR_N} pods at once, per pod p50 ms`, r1(floor.batchP50Ms), '-', true],
       [`CRI floor: ${FLOOR_N} pods at once, per pod p99 ms`, r1(floor.batchP99Ms), '-', true],
+      ...(floor.gated ? [
+        [`CRI floor: ${FLOOR_N} pods, ${floor.gated.parallelism} in flight (kubelet's gate), p50 ms`, r1(floor.gated.p50Ms), '-', true],
+        [`CRI floor: ${FLOOR_N} pods, ${floor.gated.parallelism} in flight (kubelet's gate), p99 ms`, r1(floor.gated.p99Ms), '-', true],
+      ] as [string, number, string, boolean][] : []),
       [`${BATCH} at once through k8ts: wall ms (create → last Running)`, lat.batch.wallMs, '-', true],
       ['server spawn → node Ready, ms', r1(server.spawnToReadyMs), '≤ 3000 (k3s ~50000)', server.spawnToReadyMs <= 3000],
       ['server-reported Ready after, ms', server.reportedReadyMs ?? NaN, '≤ 3000', (server.reportedReadyMs ?? Infinity) <= 3000],
@@ -340,6 +359,8 @@ async function main(): Promise<void> {
     console.log(`| ${'figure'.padEnd(w0)} | ${'value'.padStart(8)} | ${'goal'.padEnd(w2)} | result |`);
     console.log(`| ${'-'.repeat(w0)} | ${'-'.repeat(8)} | ${'-'.repeat(w2)} | ------ |`);
     for (const [f, v, g, ok] of rows) console.log(`| ${f.padEnd(w0)} | ${String(v).padStart(8)} | ${g.padEnd(w2)} | ${g === '-' ? '' : ok ? 'pass' : 'MISS'} |`);
+    if (floor.batchCpu) console.log(`CPU ms per pod, floor's batch of ${FLOOR_N}: ${perPodLine(floor.batchCpu, FLOOR_N)}`);
+    if (lat.batch.cpu) console.log(`CPU ms per pod, k8ts batch of ${BATCH}: ${perPodLine(lat.batch.cpu, BATCH)}`);
     console.log(`(batch max ${lat.batch.maxMs} ms; one-by-one max ${lat.serial.maxMs} ms; deletes ${lat.batchDeleteMs}/${lat.serialDeleteMs} ms, batch containers gone +${lat.batchContainersGoneMs} ms; load before ${loadBefore.map(r1).join(' ')}, after ${loadavg().map(r1).join(' ')})`);
 
     result = {

@@ -8,10 +8,11 @@ import type { Pod } from '../api/core/v1/pod.js';
 import type { ConfigMap } from '../api/core/v1/configmaps.js';
 import type { Secret } from '../api/core/v1/secrets.js';
 import type { Service } from '../api/core/v1/services.js';
-import { EventRecorder, isNotFound, type RestClient } from '../client/index.js';
+import { EventRecorder, SharedInformerFactory, isNotFound, type RestClient } from '../client/index.js';
 import { realClock, type Clock } from '../machinery/clock.js';
 import type { ContainerRuntime } from './runtime/types.js';
 import { removeCgroup } from './runtime/cgroups.js';
+import { StartGate, defaultStartParallelism, gateStarts } from './runtime/start-gate.js';
 import { CONFIGMAPS, SECRETS, SERVICES, type KubeletLog, type MachineInfo } from './types.js';
 import { readMachineInfo } from './node/machine.js';
 import { NodeAgent } from './node/agent.js';
@@ -21,6 +22,7 @@ import type { EnvSources } from './pods/env.js';
 import { ImageManager } from './pods/images.js';
 import { PodManager } from './pods/manager.js';
 import { PodSyncer } from './pods/syncer.js';
+import { serviceLister, type ServiceLister } from './pods/service-lister.js';
 import { DEFAULT_CGROUP_ROOT } from './pods/sandbox-config.js';
 import { ProbeManager } from './probes/manager.js';
 import { StatusManager } from './status/manager.js';
@@ -67,6 +69,8 @@ export interface KubeletOptions {
   serverPort?: number;
   /** Address the logs/exec server binds (default: the node IP). */
   serverAddress?: string;
+  /** Pods between RunPodSandbox and StartContainer at once (default: CPUs + 1; see start-gate.ts). */
+  maxParallelStarts?: number;
 }
 
 export interface Kubelet {
@@ -87,7 +91,7 @@ export function defaultNodeIP(): string {
   return '127.0.0.1';
 }
 
-function envSources(client: RestClient): EnvSources {
+function envSources(client: RestClient, listServices: ServiceLister): EnvSources {
   const orNull = async <T>(p: Promise<T>): Promise<T | null> => {
     try { return await p; } catch (err) { if (isNotFound(err)) return null; throw err; }
   };
@@ -95,10 +99,10 @@ function envSources(client: RestClient): EnvSources {
     configMap: (ns, name) => orNull(client.get<ConfigMap>(CONFIGMAPS, name, { namespace: ns })),
     secret: (ns, name) => orNull(client.get<Secret>(SECRETS, name, { namespace: ns })),
     async services(ns) {
-      const own = (await client.list<Service>(SERVICES, { namespace: ns })).items;
+      const own = await listServices(ns);
       if (ns === 'default') return own;
       // The API server's own service is visible to every pod, as in Kubernetes.
-      const master = await orNull(client.get<Service>(SERVICES, 'kubernetes', { namespace: 'default' }));
+      const master = (await listServices('default')).find((s) => s.metadata.name === 'kubernetes') ?? null;
       return master && !own.some((s) => s.metadata.name === 'kubernetes') ? [...own, master] : own;
     },
   };
@@ -107,7 +111,8 @@ function envSources(client: RestClient): EnvSources {
 export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const clock = opts.clock ?? realClock;
   const log: KubeletLog = opts.log ?? ((msg, f) => process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), component: 'kubelet', msg, ...f })}\n`));
-  const { client, runtime, nodeName } = opts;
+  const { client, nodeName } = opts;
+  const runtime = gateStarts(opts.runtime, new StartGate(opts.maxParallelStarts ?? defaultStartParallelism()));
   mkdirSync(join(opts.rootDir, 'pods'), { recursive: true });
   const logRoot = opts.podLogDir ?? join(opts.rootDir, 'logs');
   mkdirSync(logRoot, { recursive: true });
@@ -115,7 +120,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const nodeIP = opts.nodeIP ?? defaultNodeIP();
   const version = await runtime.version();
   const recorder = new EventRecorder({ client, component: 'kubelet', host: nodeName, clock, log });
-  const env = envSources(client);
+  const serviceInformers = new SharedInformerFactory(client, { clock, log });
+  const env = envSources(client, serviceLister(client, serviceInformers.informerFor<Service>(SERVICES)));
   const allocatable = () => allocatableOf(machine);
   const cgroupRoot = opts.cgroupRoot ?? DEFAULT_CGROUP_ROOT;
 
@@ -152,11 +158,13 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       await agent.stop();
       await probes.stop();
       await recorder.shutdown();
+      await serviceInformers.stop();
       await server.close();
     })();
     return stopped;
   };
   try {
+    serviceInformers.start();
     await agent.register();
     agent.start();
     if (!(await pods.start())) throw new Error('timed out waiting for the pod informer to sync');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Pod } from '../../api/core/v1/pod.js';
-import { runtimeFingerprint, specPrint } from './manager.js';
+import { plegChanges, runtimeFingerprint, specPrint } from './manager.js';
 
 const pod = (): Pod => ({
   apiVersion: 'v1', kind: 'Pod',
@@ -37,4 +37,22 @@ it('fingerprints a pod\'s runtime state the same whatever order it was read in, 
   const b = runtimeFingerprint([{ id: 's1', state: 'SANDBOX_READY' }], [{ id: 'c2', state: 'CONTAINER_EXITED' }, { id: 'c1', state: 'CONTAINER_RUNNING' }]);
   assert.equal(a, b);
   assert.notEqual(runtimeFingerprint([{ id: 's1', state: 'SANDBOX_READY' }], [{ id: 'c1', state: 'CONTAINER_EXITED' }, { id: 'c2', state: 'CONTAINER_EXITED' }]), a);
+});
+
+it('relist wakes pods whose runtime state changed or vanished, but not a pod in the middle of its own sync', () => {
+  const prev = new Map([['a', 'a1'], ['b', 'b1'], ['gone', 'g1'], ['busy', 'busy0']]);
+  const listed = new Map([['a', 'a1'], ['b', 'b2'], ['new', 'n1'], ['busy', 'busy1'], ['busynew', 'x1']]);
+  const syncing = new Set(['busy', 'busynew']);
+  const { wake, next } = plegChanges(prev, listed, (u) => syncing.has(u), (u) => u === 'gone');
+  assert.deepEqual(wake.sort(), ['b', 'gone', 'new']);
+  // The syncing pods keep what was recorded (nothing, for one never recorded): the sync's own view replaces it.
+  assert.equal(next.get('busy'), 'busy0');
+  assert.equal(next.has('busynew'), false);
+  assert.equal(next.get('b'), 'b2');
+});
+
+it('relist wakes a pod whose state changed after its sync ended, against the view that sync recorded', () => {
+  // The sync recorded its view ('v'); the relist after it sees something else: wake.
+  const { wake } = plegChanges(new Map([['p', 'v']]), new Map([['p', 'v-exited']]), () => false, () => true);
+  assert.deepEqual(wake, ['p']);
 });

@@ -160,9 +160,9 @@ export class PodManager {
       const of = (uid: string) => byUid.get(uid) ?? byUid.set(uid, { s: [], c: [] }).get(uid)!;
       for (const s of sbs) if (s.labels[POD_UID]) of(s.labels[POD_UID]).s.push(s);
       for (const c of cs) if (c.labels[POD_UID]) of(c.labels[POD_UID]).c.push(c);
-      const next = new Map([...byUid].map(([uid, v]) => [uid, runtimeFingerprint(v.s, v.c)]));
-      for (const [uid, f] of next) if (this.fingerprints.get(uid) !== f) this.workers.trigger(uid);
-      for (const uid of this.fingerprints.keys()) if (!next.has(uid) && this.pod(uid)) this.workers.trigger(uid);
+      const listed = new Map([...byUid].map(([uid, v]) => [uid, runtimeFingerprint(v.s, v.c)]));
+      const { wake, next } = plegChanges(this.fingerprints, listed, (uid) => this.workers.isSyncing(uid), (uid) => !!this.pod(uid));
+      for (const uid of wake) this.workers.trigger(uid);
       this.fingerprints = next;
     })().finally(() => { this.relisting = null; });
     return this.relisting;
@@ -175,6 +175,29 @@ export class PodManager {
     await this.workers.stop();
     await this.factory.stop();
   }
+}
+
+/**
+ * One relist's decisions: which pods to wake (their runtime state differs from the last recorded,
+ * or they vanished from the runtime while still wanted) and the fingerprints to record.
+ * A pod whose sync is running is changing under the relist (its sandbox and containers appear one
+ * by one): waking it would only sync it again for its own changes, four CRI calls each, which
+ * doubled the CRI traffic of a batch of new pods. Its fingerprint stays as it was: the sync's end
+ * records the view it computed the status from, and the next relist compares against that, so a
+ * change after that view still wakes the pod.
+ */
+export function plegChanges(prev: Map<string, string>, listed: Map<string, string>, syncing: (uid: string) => boolean, wanted: (uid: string) => boolean): { wake: string[]; next: Map<string, string> } {
+  const next = new Map(listed);
+  for (const uid of new Set([...listed.keys(), ...prev.keys()])) {
+    if (!syncing(uid)) continue;
+    const before = prev.get(uid);
+    if (before === undefined) next.delete(uid);
+    else next.set(uid, before);
+  }
+  const wake: string[] = [];
+  for (const [uid, f] of next) if (prev.get(uid) !== f) wake.push(uid);
+  for (const uid of prev.keys()) if (!next.has(uid) && wanted(uid)) wake.push(uid);
+  return { wake, next };
 }
 
 /** A pod's sandboxes and containers with their states, as the PLEG compares them between relists. */

@@ -1,8 +1,8 @@
 // One pod's sync, and its teardown: the kubelet's SyncPod/SyncTerminatingPod in one place. It
 // reads the runtime's view of the pod, decides with computePodActions, acts (volumes, sandbox,
 // image, container, hooks, kills) with the kubelet's events, then computes and writes the status.
-import { readdirSync, rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { Container } from '../../api/core/v1/container.js';
@@ -398,7 +398,7 @@ export class PodSyncer {
     await this.d.probes.removePod(uid);
     await this.d.volumes.teardown(uid);
     // The pod's log directory "<ns>_<name>_<uid>" goes with it.
-    for (const e of safeReaddir(this.d.logRoot)) if (e.endsWith(`_${uid}`)) rmSync(join(this.d.logRoot, e), { recursive: true, force: true });
+    for (const e of safeReaddir(this.d.logRoot)) if (e.endsWith(`_${uid}`)) await rm(join(this.d.logRoot, e), { recursive: true, force: true });
     await this.removeCgroupParent(uid);
     this.backoff.forget(`${uid}_`);
     this.d.images.forget(uid);

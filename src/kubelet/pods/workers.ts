@@ -34,6 +34,11 @@ export class PodWorkers {
     })();
   }
 
+  /** True while a sync of the pod runs (or is about to run again). */
+  isSyncing(uid: string): boolean {
+    return !!this.slots.get(uid)?.running;
+  }
+
   /** Syncs the pod at (or soon after) a time; the earliest pending request wins. */
   at(uid: string, when: number): void {
     if (this.stopped) return;

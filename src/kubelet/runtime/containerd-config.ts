@@ -26,10 +26,12 @@ export function nodeLayout(dir: string): NodeLayout {
     // unix socket paths are limited to 107 bytes: keep the dir short.
     socket: join(dir, 'containerd.sock'),
     ttrpcSocket: join(dir, 'containerd.sock.ttrpc'),
-    root: join(dir, 'root'),
+    // root (content, snapshots, the metadata db, CRI's per-pod files) and runc's root live on the
+    // state tmpfs (containerd.ts mounts it): see containerd.ts for why, and what it costs.
+    root: join(dir, 'state', 'root'),
     state: join(dir, 'state'),
     opt: join(dir, 'opt'),
-    runcRoot: join(dir, 'runc'),
+    runcRoot: join(dir, 'state', 'runc'),
     cniConfDir: join(dir, 'cni', 'net.d'),
     ipamDir: join(dir, 'cni', 'ipam'),
     certsDir: join(dir, 'certs.d'),
