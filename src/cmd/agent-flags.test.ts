@@ -17,3 +17,8 @@ test('agent flags and defaults', () => {
   assert.equal(f.clusterDNS, '10.96.0.10');
   assert.throws(() => parseAgentFlags(['--server', 'x', '--token', 't', '--network-backend', 'udp'], 'h'), /host-gw or vxlan/);
 });
+
+test('--images-on-disk keeps containerd images on disk; off by default', () => {
+  assert.equal(parseAgentFlags(['--server', 'https://s:6443', '--token', 'a.b'], 'h').imagesOnDisk, undefined);
+  assert.equal(parseAgentFlags(['--server', 'https://s:6443', '--token', 'a.b', '--images-on-disk'], 'h').imagesOnDisk, true);
+});

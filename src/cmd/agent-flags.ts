@@ -21,6 +21,8 @@ export interface AgentFlags {
   /** How long to wait for node IPAM to give this node a pod subnet. */
   podCIDRTimeoutMs: number;
   reset: boolean;
+  /** containerd's root (images) on disk instead of the state tmpfs. */
+  imagesOnDisk?: boolean;
 }
 
 export const AGENT_USAGE = `usage: k8ts agent --server URL --token TOKEN [flags]
@@ -42,6 +44,7 @@ flags:
   --cluster-dns IP        (default 10.96.0.10) the kube-dns ClusterIP
   --cluster-domain NAME   (default cluster.local)
   --kubelet-port N        (default 10250)
+  --images-on-disk        keep containerd's images on disk across restarts (default: a tmpfs; faster pod starts)
   --reset                 remove this agent's pods and state, then exit
 `;
 
@@ -60,6 +63,7 @@ export function parseAgentFlags(args: string[], host: string): AgentFlags {
       case '--node-ip': f.nodeIP = value(); break;
       case '--data-dir': f.dataDir = value(); break;
       case '--cgroup-root': f.cgroupRoot = value(); break;
+      case '--images-on-disk': f.imagesOnDisk = true; break;
       case '--cluster-cidr': f.clusterCIDR = value(); break;
       case '--node-lease-duration-seconds': f.nodeLeaseDurationSeconds = Number(value()); break;
       case '--network-backend': {

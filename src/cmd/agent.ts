@@ -94,7 +94,7 @@ export async function startAgent(f: AgentFlags): Promise<RunningAgent> {
     logLine('joined', { server: f.server, node: f.nodeName, nodeIP, podCIDR });
 
     // Pod addresses stay unNATed inside the cluster CIDR: the node network masquerades only traffic leaving it.
-    const cd: ContainerdHandle = await startContainerd({ dir: join(f.dataDir, 'containerd'), podCIDR, ipMasq: false, log: (m, x) => logLine(m, x) });
+    const cd: ContainerdHandle = await startContainerd({ dir: join(f.dataDir, 'containerd'), podCIDR, ipMasq: false, imagesOnDisk: f.imagesOnDisk, log: (m, x) => logLine(m, x) });
     const node = nodeRuntime(cd, { dataDir: f.dataDir, cgroupRoot: f.cgroupRoot, log: (m, x) => logLine(m, x) });
     started.push({ name: 'containerd', stop: node.stop });
     const runtime = await node.open();

@@ -44,6 +44,8 @@ export interface ServerFlags {
   cgroupRoot: string;
   /** Port of the kubelet's logs/exec server (undefined: 10250, or a free port when --port is 0). */
   kubeletPort?: number;
+  /** containerd's root (images) on disk instead of the state tmpfs. */
+  imagesOnDisk?: boolean;
   /** Plain HTTP with no authentication (loopback only): for tests and benchmarks that ask for it. */
   insecure: boolean;
   /** kube-apiserver's --token-auth-file (CSV: token,user,uid,"group1,group2"). */
@@ -80,6 +82,7 @@ flags:
   --cluster-domain NAME   (default cluster.local)
   --cgroup-root PATH      (default /k8ts) parent of the pods' cgroups
   --kubelet-port N        (default 10250, or a free port when --port is 0) kubelet logs/exec server
+  --images-on-disk        keep containerd's images on disk across restarts (default: a tmpfs; faster pod starts)
   --disable-agent         control plane only: no kubelet, no containerd
   --no-user-kubeconfig    do not write ~/.kube/config
   --reset                 remove every pod and all state of a previous run, then exit
@@ -133,6 +136,7 @@ export function parseServerFlags(args: string[], host: string): ServerFlags {
         f.kubeletPort = n;
         break;
       }
+      case '--images-on-disk': f.imagesOnDisk = true; break;
       case '--disable-agent': f.kubelet = false; break;
       case '--no-user-kubeconfig': f.writeUserKubeconfig = false; break;
       case '--reset': f.reset = true; break;

@@ -76,7 +76,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   try {
     // containerd starts while the control plane comes up: it is the slowest part of a cold start.
     const containerdP: Promise<ContainerdHandle> | null = flags.kubelet
-      ? startContainerd({ dir: join(flags.dataDir, 'containerd'), podCIDR: flags.podCIDR, ipMasq: false, log: (m, f) => logLine(m, f) })
+      ? startContainerd({ dir: join(flags.dataDir, 'containerd'), podCIDR: flags.podCIDR, ipMasq: false, imagesOnDisk: flags.imagesOnDisk, log: (m, f) => logLine(m, f) })
       : null;
     containerdP?.catch(() => undefined);
     // The demo images are built (once per busybox, then cached) while containerd and the control plane start.

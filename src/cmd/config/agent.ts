@@ -18,6 +18,7 @@ export const agent: ComponentConfig = {
     { flag: 'cluster-domain', type: 'string', default: 'cluster.local', arg: 'NAME', help: "the cluster's DNS domain" },
     { flag: 'kubelet-port', type: 'port', default: '10250', help: "port of the kubelet's logs/exec server" },
     { flag: 'node-lease-duration-seconds', type: 'int', default: '40', arg: 'N', help: 'the kubelet renews its node Lease every N/4 seconds' },
+    { flag: 'images-on-disk', type: 'switch', default: 'false', help: "keep containerd's images on disk across restarts (default: on a tmpfs with its state: faster pod starts; images are imported or pulled again after a restart, and use memory)" },
     { flag: 'reset', type: 'switch', default: 'false', cliOnly: true, help: "remove this agent's pods and state, then exit" },
   ],
 };

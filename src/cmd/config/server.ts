@@ -30,6 +30,7 @@ export const server: ComponentConfig = {
     { flag: 'cluster-domain', type: 'string', default: 'cluster.local', arg: 'NAME', help: "the cluster's DNS domain" },
     { flag: 'cgroup-root', type: 'string', default: '/k8ts', arg: 'PATH', help: "parent of the pods' cgroups" },
     { flag: 'kubelet-port', type: 'port', default: '10250', help: "port of the kubelet's logs/exec server (a free port when --port is 0)" },
+    { flag: 'images-on-disk', type: 'switch', default: 'false', help: "keep containerd's images on disk across restarts (default: on a tmpfs with its state: faster pod starts; images are imported or pulled again after a restart, and use memory)" },
     { flag: 'disable-agent', type: 'switch', default: 'false', help: 'control plane only: no kubelet, no containerd' },
     { flag: 'no-user-kubeconfig', type: 'switch', default: 'false', help: 'do not write ~/.kube/config' },
     { flag: 'reset', type: 'switch', default: 'false', cliOnly: true, help: 'remove every pod and all state of a previous run, then exit' },

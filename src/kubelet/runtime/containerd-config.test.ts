@@ -8,6 +8,14 @@ describe('containerd config', () => {
     sandboxImage: 'k8ts.local/pause:1', runcBinary: '/usr/sbin/runc', cniBinDir: '/usr/lib/cni', streamAddress: '127.0.0.1', streamPort: '0',
   });
 
+  it("puts containerd's root (images) on the state tmpfs unless asked to keep it on disk", () => {
+    assert.equal(l.root, '/var/lib/k8ts/node1/state/root');
+    assert.equal(l.runcRoot, '/var/lib/k8ts/node1/state/runc');
+    const disk = nodeLayout('/var/lib/k8ts/node1', { imagesOnDisk: true });
+    assert.equal(disk.root, '/var/lib/k8ts/node1/root');
+    assert.ok(!disk.root.startsWith(disk.state));
+  });
+
   it('keeps every path of the node under its own directory', () => {
     for (const key of ['root', 'state', 'address', 'path', 'Root', 'conf_dir', 'config_path']) {
       const values = [...toml.matchAll(new RegExp(`^\\s*${key} = "([^"]*)"`, 'gm'))].map((m) => m[1]!);

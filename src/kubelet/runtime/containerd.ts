@@ -14,6 +14,7 @@
 // the tmpfs (a reboot, or the node's destroyNode). The kubelet imports the demo images and the
 // images directory at every start anyway (air-gapped nodes keep their images there); images
 // pulled from a registry are pulled again when a pod next needs them (IfNotPresent).
+// `imagesOnDisk` (k8ts server/agent --images-on-disk) keeps the root on disk instead.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -50,6 +51,8 @@ export interface StartContainerdOptions {
   cniBinDir?: string;
   /** Deadline for CRI Status to report RuntimeReady and NetworkReady. Default 30 s. */
   readyTimeoutMs?: number;
+  /** containerd's root on disk (images kept across restarts) rather than on the state tmpfs. */
+  imagesOnDisk?: boolean;
   log?: RuntimeLog;
 }
 
@@ -91,7 +94,7 @@ export async function stopStaleContainerd(dir: string, config: string, log: Runt
 
 export async function startContainerd(opts: StartContainerdOptions): Promise<ContainerdHandle> {
   const log = opts.log ?? (() => {});
-  const l = nodeLayout(opts.dir);
+  const l = nodeLayout(opts.dir, { imagesOnDisk: opts.imagesOnDisk });
   for (const d of [l.dir, l.state, l.opt, l.cniConfDir, l.ipamDir, l.certsDir]) await mkdir(d, { recursive: true });
   await mountStateTmpfs(l.state, log);
   for (const d of [l.root, l.runcRoot]) await mkdir(d, { recursive: true });
