@@ -45,7 +45,9 @@ test('the current context selects server, CA, client certificate and namespace',
     assert.equal(k.key?.toString(), 'KEY', 'relative file paths resolve against the kubeconfig folder');
     assert.equal(k.namespace, 'team');
     assert.equal(k.token, undefined);
-    const client = RestClient.fromKubeconfig(join(dir, 'config'));
+    // The PEM here is placeholder text: a client refuses it at once, saying what is wrong.
+    assert.throws(() => RestClient.fromKubeconfig(join(dir, 'config')), /invalid TLS material for https:\/\/10\.0\.0\.1:6443/);
+    const client = RestClient.fromKubeconfig(join(dir, 'config'), { ca: undefined, cert: undefined, key: undefined });
     assert.equal(client.server, 'https://10.0.0.1:6443');
     assert.equal(client.namespace, 'team', 'calls without a namespace use the context namespace');
     client.close();

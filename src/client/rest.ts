@@ -129,6 +129,15 @@ function selectorString(s: Selector | undefined): string | undefined {
   return parts.length ? parts.join(',') : undefined;
 }
 
+/** The client's TLS material as one context; unreadable PEM is an error now, naming what is wrong. */
+function secureContextOf(opts: RestClientOptions): tls.SecureContext {
+  try {
+    return tls.createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key });
+  } catch (err) {
+    throw new Error(`invalid TLS material for ${opts.server} (certificate authority, client certificate or key): ${(err as Error).message}`);
+  }
+}
+
 export class RestClient {
   readonly server: string;
   readonly namespace: string;
@@ -149,7 +158,7 @@ export class RestClient {
     this.agent = this.server.startsWith('https:')
       // One TLS context for every connection of this client: given ca/cert/key, Node parses them into
       // a new context per connection (milliseconds each, and a client opens one per watch).
-      ? new https.Agent({ keepAlive: true, secureContext: tls.createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key }), rejectUnauthorized: !opts.insecureSkipTLSVerify })
+      ? new https.Agent({ keepAlive: true, secureContext: secureContextOf(opts), rejectUnauthorized: !opts.insecureSkipTLSVerify })
       : new http.Agent({ keepAlive: true });
     this.headers = { 'User-Agent': opts.userAgent ?? 'k8ts-client/0.1', Accept: 'application/json' };
     if (opts.token) this.headers.Authorization = `Bearer ${opts.token}`;
