@@ -16,7 +16,7 @@
 // latency and the most bindings seen in flight at once, the API server's pod-create rate in the
 // same run, and the store's commits (group commit: writes per fsync). Writes
 // bench/results/scheduler-<date>.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,19 @@ async function createNodes(client: RestClient, w: Workload): Promise<number> {
 }
 
 type Msg = { type: string; [k: string]: unknown };
+
+/**
+ * CPU milliseconds (user + system) this thread has used: the API server's event loop runs on the
+ * main thread, so this is the server's cost without the scheduler and creator threads. Linux only
+ * (/proc); NaN elsewhere. Clock ticks are 10 ms, fine over the seconds a workload runs.
+ */
+function mainThreadCpuMs(): { user: number; system: number } {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(f[11]) * 10, system: Number(f[12]) * 10 };
+  } catch { return { user: NaN, system: NaN }; }
+}
 
 /** A bench thread, with a way to wait for its next message of a type (or its failure). */
 function spawn(input: WorkerInput) {
@@ -99,7 +112,7 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
     return client.create(PODS, p);
   });
   const initSecs = (performance.now() - t) / 1000;
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage.rss();
   const common = { base: cluster.base, workload: w.name, scale, full, namespace: ns1 };
   const sched = spawn({ role: 'scheduler', ...common });
   const creator = spawn({ role: 'creator', ...common });
@@ -108,6 +121,8 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
     const [ready] = await Promise.all([sched.next('ready', 120_000), creator.next('ready', 30_000)]);
     const store = cluster.store as SqliteStore;
     const stats0 = store.stats();
+    const serverCpu0 = mainThreadCpuMs();
+    const processCpu0 = process.cpuUsage();
     // Progress reports (every 100 ms) give the per-second samples and the moment the last pod bound.
     const progress: { at: number; bound: number }[] = [];
     let peakInFlight = 0;
@@ -118,7 +133,7 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
       if (m.type !== 'progress') return;
       progress.push({ at: m.at as number, bound: m.bound as number });
       peakInFlight = Math.max(peakInFlight, m.inFlight as number);
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
       if ((m.bound as number) >= w.measurePods) allBound();
     });
     const t0 = now();
@@ -129,6 +144,11 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
     clearTimeout(timer);
     const createMs = (await created).ms as number;
     const stats1 = store.stats();
+    const serverCpu1 = mainThreadCpuMs();
+    const serverUserMs = serverCpu1.user - serverCpu0.user;
+    const serverSysMs = serverCpu1.system - serverCpu0.system;
+    const serverCpuMs = serverUserMs + serverSysMs;
+    const processCpu = process.cpuUsage(processCpu0);
     sched.worker.postMessage({ type: 'stop' });
     const stopped = await sched.next('stopped', 60_000);
     const done = stopped.bound as number;
@@ -148,7 +168,10 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
       workload: w.name, nodes: w.nodes, initPods: w.initPods, measurePods: w.measurePods, scheduled: done,
       podsPerSecAvg: Math.round(Math.min(done, w.measurePods) / secs), p50: percentile(sorted, 50), p99: percentile(sorted, 1), seconds: Number(secs.toFixed(2)),
       anchor: w.anchor, ratio: w.anchor ? Number((Math.min(done, w.measurePods) / secs / w.anchor).toFixed(2)) : undefined,
-      apiCreatePodsPerSec: Math.round(w.measurePods / (createMs / 1000)), algorithmMeanMs: Number((stopped.algorithmMeanMs as number).toFixed(3)),
+      apiCreatePodsPerSec: Math.round(w.measurePods / (createMs / 1000)),
+      serverCpuMsPerPod: Number((serverCpuMs / Math.max(1, Math.min(done, w.measurePods))).toFixed(3)),
+      serverSystemCpuMsPerPod: Number((serverSysMs / Math.max(1, Math.min(done, w.measurePods))).toFixed(3)),
+      processCpuMsPerPod: Number(((processCpu.user + processCpu.system) / 1000 / Math.max(1, Math.min(done, w.measurePods))).toFixed(3)), algorithmMeanMs: Number((stopped.algorithmMeanMs as number).toFixed(3)),
       bindingMeanMs: Number((stopped.bindingMeanMs as number).toFixed(1)), maxBindingsInFlight: Math.max(peakInFlight, stopped.maxInFlight as number),
       storeWrites: writes, storeCommits: commits, storeSyncs: syncs, writesPerSync: Number((writes / Math.max(1, syncs)).toFixed(1)),
       apiServerRssMB: Math.round(peakRss / 1e6), schedulerRssMB: stopped.rssMB, rssBeforeSchedulerMB: Math.round(rssBefore / 1e6),
@@ -229,10 +252,11 @@ async function main(): Promise<void> {
       await cluster.close();
     }
   }
-  const rows = results.map((r) => `${r.workload.padEnd(28)} ${String(r.podsPerSecAvg).padStart(7)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.anchor ?? '-').padStart(7)} ${String(r.ratio ?? '-').padStart(6)} ${String(r.apiCreatePodsPerSec).padStart(9)} ${String(r.algorithmMeanMs).padStart(8)} ${String(r.bindingMeanMs).padStart(8)} ${String(r.maxBindingsInFlight).padStart(7)} ${String(r.writesPerSync).padStart(8)} ${String(r.apiServerRssMB).padStart(7)}`);
-  process.stdout.write(`${'workload'.padEnd(28)} ${'pods/s'.padStart(7)} ${'p50'.padStart(6)} ${'p99*'.padStart(6)} ${'anchor'.padStart(7)} ${'x'.padStart(6)} ${'create/s'.padStart(9)} ${'algo ms'.padStart(8)} ${'bind ms'.padStart(8)} ${'binds||'.padStart(7)} ${'wr/fsync'.padStart(8)} ${'RSS MB'.padStart(7)}\n${rows.join('\n')}\n`);
+  const rows = results.map((r) => `${r.workload.padEnd(28)} ${String(r.podsPerSecAvg).padStart(7)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.anchor ?? '-').padStart(7)} ${String(r.ratio ?? '-').padStart(6)} ${String(r.apiCreatePodsPerSec).padStart(9)} ${String(r.algorithmMeanMs).padStart(8)} ${String(r.bindingMeanMs).padStart(8)} ${String(r.maxBindingsInFlight).padStart(7)} ${String(r.writesPerSync).padStart(8)} ${String(r.apiServerRssMB).padStart(7)} ${String(r.serverCpuMsPerPod).padStart(8)} ${String(r.processCpuMsPerPod).padStart(8)}`);
+  process.stdout.write(`${'workload'.padEnd(28)} ${'pods/s'.padStart(7)} ${'p50'.padStart(6)} ${'p99*'.padStart(6)} ${'anchor'.padStart(7)} ${'x'.padStart(6)} ${'create/s'.padStart(9)} ${'algo ms'.padStart(8)} ${'bind ms'.padStart(8)} ${'binds||'.padStart(7)} ${'wr/fsync'.padStart(8)} ${'RSS MB'.padStart(7)} ${'srv ms/p'.padStart(8)} ${'all ms/p'.padStart(8)}\n${rows.join('\n')}\n`);
   process.stdout.write('p99* = the per-second throughput exceeded in 99% of seconds (1st percentile of samples), as scheduler_perf reports Perc99.\n');
   process.stdout.write('binds|| = most binding calls in flight at once; wr/fsync = store writes per fsync (group commit); RSS = the API server process (scheduler and creator threads included).\n');
+  process.stdout.write('srv ms/p = CPU ms per measured pod of the main thread (the API server and store); all ms/p = the whole process (scheduler and creator threads, GC and I/O threads too).\n');
   process.stdout.write(`\nscheduling cycle only (real cache and plugins, no API server; assume instead of bind):\n${'workload'.padEnd(28)} ${'pods/s'.padStart(7)} ${'cpu ms/pod'.padStart(11)} ${'pods/cpu-s'.padStart(11)} ${'anchor'.padStart(7)}\n`);
   for (const c of cycles) process.stdout.write(`${c.workload.padEnd(28)} ${String(c.podsPerSec).padStart(7)} ${String(c.cpuMsPerPod).padStart(11)} ${String(c.cpuBoundPodsPerSec).padStart(11)} ${String(WORKLOADS.find((w) => w.name === c.workload)?.anchor ?? '-').padStart(7)}\n`);
   const dir = join(fileURLToPath(new URL('.', import.meta.url)), '../../bench/results');

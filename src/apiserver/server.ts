@@ -314,7 +314,10 @@ function observe(metrics: ApiserverMetrics, req: IncomingMessage, res: ServerRes
 /** The first path segment that is "." or ".." (also percent-encoded), or null. */
 function dotSegment(rawUrl: string): string | null {
   const q = rawUrl.indexOf('?');
-  for (const seg of (q >= 0 ? rawUrl.slice(0, q) : rawUrl).split('/')) {
+  const path = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
+  // Most paths have no dot at all, plain or percent-encoded ("%2e"): nothing to split.
+  if (!path.includes('.') && !path.includes('%')) return null;
+  for (const seg of path.split('/')) {
     const d = seg.replace(/%2e/gi, '.');
     if (d === '.' || d === '..') return d;
   }

@@ -24,6 +24,8 @@ export interface WatchStream<T = KubeObject> extends AsyncIterable<WatchEvent<T>
   close(): void;
 }
 
+const BLANK = /^\s*$/;
+
 export function watchStream<T>(req: ClientRequest, res: IncomingMessage): WatchStream<T> {
   const queue: WatchEvent<T>[] = [];
   let failure: Error | null = null;
@@ -35,19 +37,23 @@ export function watchStream<T>(req: ClientRequest, res: IncomingMessage): WatchS
 
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => {
-    buf += chunk;
+    buf = buf ? buf + chunk : chunk;
+    // Lines are cut by index, and the rest kept once per chunk: a chunk of thousands of events (an
+    // initial listing) is not copied again for every line taken off its front.
+    let start = 0;
     let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      if (!line) continue;
+    while ((nl = buf.indexOf('\n', start)) >= 0) {
+      const line = buf.slice(start, nl);
+      start = nl + 1;
+      if (BLANK.test(line)) continue;
       try {
         queue.push(JSON.parse(line) as WatchEvent<T>);
       } catch {
-        failure ??= new WatchDroppedError(`undecodable watch event: ${line.slice(0, 200)}`);
+        failure ??= new WatchDroppedError(`undecodable watch event: ${line.trim().slice(0, 200)}`);
         req.destroy();
       }
     }
+    if (start > 0) buf = buf.slice(start);
     notify();
   });
   const finish = (err?: Error) => {

@@ -7,6 +7,10 @@ export type QuantityFormat = 'DecimalExponent' | 'BinarySI' | 'DecimalSI';
 const SPLIT_RE = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
 
 /** The three parse failures, with Kubernetes' messages; `message` reads well as a FieldError detail. */
+/** Quantity.parse's answers by text, bounded (the texts come from clients). */
+const parsed = new Map<string, Quantity>();
+const PARSED_CACHED = 4096;
+
 export class QuantityError extends Error {
   constructor(message: string) {
     super(message);
@@ -104,6 +108,18 @@ export class Quantity {
 
   /** ParseQuantity. Throws QuantityError (message as Kubernetes words it). */
   static parse(str: string): Quantity {
+    // Quantities are immutable and the same few texts ("100m", "500Mi") arrive in every pod: parse
+    // each once. Refusals are not remembered (they throw every time).
+    let q = parsed.get(str);
+    if (q === undefined) {
+      q = Quantity.parseOnce(str);
+      if (parsed.size >= PARSED_CACHED) parsed.clear();
+      parsed.set(str, q);
+    }
+    return q;
+  }
+
+  private static parseOnce(str: string): Quantity {
     if (str.length === 0) throw new QuantityError(ERR_FORMAT_WRONG);
     if (str === '0') return new Quantity(0n, 'DecimalSI', '0');
     const { positive, num, denom, suffix } = scan(str);

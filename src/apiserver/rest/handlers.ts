@@ -4,7 +4,7 @@ import { errors } from '../../machinery/errors.js';
 import type { RequestContext } from '../context.js';
 import { decodeTyped, parseBody, parseFieldValidation, mediaType, type FieldValidation } from '../decode/index.js';
 import { readBody, writeJson } from '../http.js';
-import { clone } from '../storage/codec.js';
+import { clone, writtenJson } from '../storage/codec.js';
 import { parseListParams } from './list-options.js';
 import { applyPatchBody, PATCH_TYPES } from './patch.js';
 import { getObject, listObjects } from './reads.js';
@@ -124,7 +124,7 @@ export async function handleCreate(rc: RequestContext): Promise<void> {
     return;
   }
   const created = await createObject(rc, obj, o);
-  respondObject(rc, 201, created);
+  respondObject(rc, 201, created, writtenJson(created));
 }
 
 export async function handleUpdate(rc: RequestContext): Promise<void> {
@@ -143,7 +143,7 @@ export async function handleUpdate(rc: RequestContext): Promise<void> {
       },
       subresource: 'finalize',
     }, o);
-    respondObject(rc, 200, res.obj);
+    respondObject(rc, 200, res.obj, writtenJson(res.obj));
     return;
   }
   if (!desired.metadata.resourceVersion && !allowsUnconditionalUpdate(rc.r)) {
@@ -170,7 +170,7 @@ export async function handleUpdate(rc: RequestContext): Promise<void> {
       return c;
     } : undefined,
   }, o);
-  respondObject(rc, res.created ? 201 : 200, res.obj);
+  respondObject(rc, res.created ? 201 : 200, res.obj, writtenJson(res.obj));
 }
 
 export async function handlePatch(rc: RequestContext): Promise<void> {
@@ -200,7 +200,7 @@ export async function handlePatch(rc: RequestContext): Promise<void> {
     },
     subresource: rc.subresource,
   }, o);
-  respondObject(rc, 200, res.obj);
+  respondObject(rc, 200, res.obj, writtenJson(res.obj));
 }
 
 async function deleteOptionsOf(rc: RequestContext): Promise<DeleteOptions> {

@@ -2,7 +2,7 @@
 // machinery's field-ownership tracker.
 import type { TSchema } from '@sinclair/typebox';
 import type { KubeObject, ResourceDef } from '../../api/resource.js';
-import { trackUpdate } from '../../machinery/apply/index.js';
+import { trackCreate, trackUpdate } from '../../machinery/apply/index.js';
 import { rfc3339 } from './strategy.js';
 
 export interface TrackArgs {
@@ -23,8 +23,17 @@ export function ignoredFieldsFor(def: ResourceDef, subresource: string | undefin
   return undefined;
 }
 
-/** Returns obj with managedFields recording this manager's changes. */
+/**
+ * Returns obj with managedFields recording this manager's changes. A create (no old object)
+ * changes obj in place and returns it: the caller owns it (the decoded request body).
+ */
 export function trackManagedFields(a: TrackArgs): KubeObject {
+  if (a.old === null) {
+    return trackCreate({
+      updated: a.obj, manager: a.manager, schema: a.def.schema as TSchema, apiVersion: a.apiVersion, now: rfc3339(a.now),
+      subresource: a.subresource, ignoredFields: ignoredFieldsFor(a.def, a.subresource),
+    }) as KubeObject;
+  }
   const sub = a.subresource === 'scale' || a.subresource === 'finalize' ? a.subresource : a.subresource;
   return trackUpdate({
     old: a.old,

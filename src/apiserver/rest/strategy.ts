@@ -19,8 +19,16 @@ export function newUid(): string {
   return randomUUID();
 }
 
+// Every write of a second stamps the same text: format it once per second, not once per call.
+let lastSecond = NaN;
+let lastText = '';
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 function hasStatusSubresource(def: ResourceDef): boolean {

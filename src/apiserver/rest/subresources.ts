@@ -6,6 +6,7 @@ import { invalidError, fieldErrors } from '../../machinery/field-errors.js';
 import { isStoreError } from '../../storage/types.js';
 import type { RequestContext } from '../context.js';
 import { decodeKv, encodeObject } from '../storage/codec.js';
+import { objectJson } from '../watchcache/cache.js';
 import { objectKey } from '../storage/keys.js';
 import { rfc3339 } from './strategy.js';
 
@@ -81,15 +82,30 @@ export async function bindPod(rc: RequestContext, podName: string, body: unknown
   if (b.target?.kind && b.target.kind !== 'Node') throw invalidError('Binding', podName, [fieldErrors.notSupported('target.kind', b.target.kind, ['Node'])]);
   const key = objectKey(r.def, rc.namespace, podName);
   for (let attempt = 0; attempt < 16; attempt++) {
-    const got = await ctx.store.get(key);
-    if (!got.kv) throw errors.notFound('pods', podName);
-    // decodeKv parses the stored bytes: a fresh object this handler may change, no copy needed.
-    const pod = decodeKv(got.kv);
+    // The first try starts from the watch cache's copy (the scheduler learnt of the pod through it,
+    // so it is rarely stale), sparing a store read: the compare-and-swap below refuses a stale copy
+    // and the retry reads the store. Refusals are only ever decided on what the store holds.
+    const cached = attempt === 0 && !dryRun && r.def.plural === 'pods' ? r.cache.get(key) : undefined;
+    let modRevision: number;
+    let pod: KubeObject;
+    if (cached) {
+      // Parsed from the cache's JSON: a fresh object this handler may change (the cached one is shared).
+      pod = JSON.parse(objectJson(cached)) as KubeObject;
+      modRevision = cached.rv;
+    } else {
+      const got = await ctx.store.get(key);
+      if (!got.kv) throw errors.notFound('pods', podName);
+      // decodeKv parses the stored bytes: a fresh object this handler may change, no copy needed.
+      pod = decodeKv(got.kv);
+      modRevision = got.kv.modRevision;
+    }
     const spec = ((pod.spec as Record<string, unknown>) ??= {});
     if (pod.metadata.deletionTimestamp) {
+      if (cached) continue;
       throw errors.conflict('pods/binding', podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
     }
     if (spec.nodeName) {
+      if (cached) continue;
       throw errors.conflict('pods/binding', podName, `pod ${podName} is already assigned to node "${String(spec.nodeName)}"`);
     }
     spec.nodeName = node;
@@ -101,10 +117,10 @@ export async function bindPod(rc: RequestContext, podName: string, body: unknown
     if (dryRun) return;
     delete pod.metadata.resourceVersion;
     try {
-      await ctx.store.update(key, encodeObject(pod), got.kv.modRevision);
+      await ctx.store.update(key, encodeObject(pod), modRevision);
       return;
     } catch (err) {
-      if (isStoreError(err, 'Conflict')) continue;
+      if (isStoreError(err, 'Conflict') || (cached && isStoreError(err, 'NotFound'))) continue;
       if (err instanceof ApiError) throw err;
       throw err;
     }

@@ -12,6 +12,8 @@ export type Output =
 /** Picks the first Accept entry we can produce (kubectl lists Table first, then plain JSON). */
 export function negotiateOutput(req: IncomingMessage, query: URLSearchParams): Output {
   const accept = req.headers.accept ?? '';
+  // What nearly every request asks (controllers, the scheduler, kubelets): no parsing needed.
+  if ((accept === 'application/json' || accept === '') && !query.has('includeObject')) return { as: 'object' };
   const includeRaw = query.get('includeObject');
   let includeObject: 'None' | 'Metadata' | 'Object' = 'Metadata';
   if (includeRaw) {

@@ -6,7 +6,7 @@ import { ApiError, errors } from '../../machinery/errors.js';
 import { invalidError, type FieldError } from '../../machinery/field-errors.js';
 import { isStoreError, type KeyValue } from '../../storage/types.js';
 import type { RequestContext, ServedResource } from '../context.js';
-import { decodeKv, encodeObject, clone } from '../storage/codec.js';
+import { decodeKv, encodeObject, encodeObjectWithJson, rememberWrittenJson, clone } from '../storage/codec.js';
 import { objectKey } from '../storage/keys.js';
 import { checkNamespaceForCreate } from './namespace-lifecycle.js';
 import { trackManagedFields } from './managed-fields.js';
@@ -96,8 +96,10 @@ export async function createObject(rc: RequestContext, obj: Obj, o: WriteOptions
     for (let attempt = 0; ; attempt++) {
       const key = objectKey(def, m2.namespace, m2.name!);
       try {
-        const kv = await ctx.store.create(key, encodeObject(obj), { ttlSeconds: ttlFor(r) });
+        const enc = encodeObjectWithJson(obj);
+        const kv = await ctx.store.create(key, enc.value, { ttlSeconds: ttlFor(r) });
         obj.metadata.resourceVersion = String(kv.modRevision);
+        rememberWrittenJson(obj, enc.json(obj.metadata.resourceVersion));
         return obj;
       } catch (err) {
         // A generated name that collides is retried with a fresh suffix, as Kubernetes does.
@@ -207,9 +209,11 @@ export async function updateObject(rc: RequestContext, spec: UpdateSpec, o: Writ
         await r.hooks?.afterDelete?.(obj);
         return { obj, created: false };
       }
-      const kv = await ctx.store.update(key, encodeObject(obj), got.kv.modRevision, { ttlSeconds: ttlFor(r) });
+      const enc = encodeObjectWithJson(obj);
+      const kv = await ctx.store.update(key, enc.value, got.kv.modRevision, { ttlSeconds: ttlFor(r) });
       void curBytes;
       obj.metadata.resourceVersion = String(kv.modRevision);
+      rememberWrittenJson(obj, enc.json(obj.metadata.resourceVersion));
       return { obj, created: false };
     } catch (err) {
       await r.hooks?.rollback?.(obj, cur);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../storage/sqlite/index.js';
 import { realClock } from '../../machinery/clock.js';
-import { WatchCache, TooOldError, type CacheEvent } from './cache.js';
+import { WatchCache, TooOldError, objectJson, type CacheEvent } from './cache.js';
+import { decodeKv, encodeObject } from '../storage/codec.js';
 
 async function withStore(fn: (store: ReturnType<typeof openSqliteStore>) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-watchcache-'));
@@ -85,6 +86,27 @@ test('waitUntilFresh resolves when the cache reaches a revision, or false at its
     await store.create('/r/x', put('x', 1));
     assert.equal(await p, true);
     assert.equal(await cache.waitUntilFresh(target + 100, 20), false);
+    cache.close();
+  });
+});
+
+test('objects written through the codec are served with the same JSON and object as decoding the stored bytes', async () => {
+  await withStore(async (store) => {
+    const cache = new WatchCache(store, '/r/', { clock: realClock });
+    await cache.start();
+    const seen: CacheEvent[] = [];
+    cache.watch(cache.rv, { deliver: (e) => seen.push(e), terminate: () => undefined });
+    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { a: 'b' } }, data: { k: 'v' } };
+    const kv = await store.create('/r/c', encodeObject(obj as never));
+    const next = await store.update('/r/c', encodeObject({ ...obj, data: { k: 'w' } } as never), kv.modRevision);
+    await until(() => seen.length === 2);
+    for (const [ev, stored] of [[seen[0]!, kv], [seen[1]!, next]] as const) {
+      const decoded = decodeKv((await store.get('/r/c', { revision: stored.modRevision })).kv!);
+      assert.equal(objectJson(ev.cur), JSON.stringify(decoded));
+      assert.deepEqual(ev.cur.obj, decoded);
+      assert.equal(ev.cur.obj, ev.cur.obj, 'parsed once, then shared');
+    }
+    assert.equal(seen[1]!.prev, seen[0]!.cur);
     cache.close();
   });
 });

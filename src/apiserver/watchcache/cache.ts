@@ -5,11 +5,11 @@ import type { Store, WatchEvent, Watch, KeyValue } from '../../storage/types.js'
 import { isStoreError } from '../../storage/types.js';
 import type { KubeObject } from '../../api/resource.js';
 import type { Clock } from '../../machinery/clock.js';
-import { decodeKv } from '../storage/codec.js';
+import { decodeKv, jsonOfStored } from '../storage/codec.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** One cached object; never mutated once built (readers share it). */
+/** One cached object; never mutated once built (readers share it). `obj` may be a getter that parses `json` on first use. */
 export interface CachedObject {
   key: string;
   obj: KubeObject;
@@ -247,5 +247,14 @@ export class WatchCache {
 }
 
 function toCached(kv: KeyValue): CachedObject {
-  return { key: kv.key, obj: decodeKv(kv), rv: kv.modRevision };
+  // A value encoded in this process comes with its JSON, spliced from the stored text (codec.ts):
+  // then the object is parsed from that JSON only when someone needs it (a selector, a table, a
+  // handler reading it), and a watcher that takes every event as JSON never costs a parse.
+  const json = jsonOfStored(kv);
+  if (json === undefined) return { key: kv.key, obj: decodeKv(kv), rv: kv.modRevision };
+  let obj: KubeObject | undefined;
+  return {
+    key: kv.key, rv: kv.modRevision, json,
+    get obj(): KubeObject { return (obj ??= JSON.parse(json) as KubeObject); },
+  };
 }

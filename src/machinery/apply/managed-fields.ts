@@ -127,7 +127,17 @@ export function printManager(m: ManagerState): string {
 }
 
 /** metav1.Time: RFC 3339 in whole seconds, UTC. */
+let lastInput: string | undefined;
+let lastFormatted = '';
 export function formatTime(now: string | number | Date): string {
+  // Callers pass the same request time text over and over: remember the last one.
+  if (typeof now === 'string' && now === lastInput) return lastFormatted;
+  const out = formatTimeOnce(now);
+  if (typeof now === 'string') { lastInput = now; lastFormatted = out; }
+  return out;
+}
+
+function formatTimeOnce(now: string | number | Date): string {
   const d = new Date(now);
   if (Number.isNaN(d.getTime())) return String(now);
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -12,9 +12,9 @@ import { schemaNode, type SchemaNode } from '../patch/schema-meta.js';
 import { fieldElement, FieldSet, formatPath, type FieldPath } from './field-set.js';
 import {
   BEFORE_FIRST_APPLY_MANAGER, capUpdateManagers, decodeManagedFields, encodeManagedFields, formatTime, managerId,
-  printManager, STRIPPED_FIELDS, type ManagerState, type Managers,
+  printManager, STRIPPED_FIELDS, type ManagedFieldsEntry, type ManagerState, type Managers,
 } from './managed-fields.js';
-import { compareValues, deepEqual, dropNulls, mergeValues, prune, toFieldSet } from './typed.js';
+import { addedFieldSet, compareValues, deepEqual, dropNulls, mergeValues, prune, toFieldSet } from './typed.js';
 
 type Obj = Record<string, unknown>;
 
@@ -56,6 +56,22 @@ export const FIELD_MANAGER_MAX_LENGTH = 128;
  * unprintable characters dropped, cut at 128 bytes ("kubectl/v1.32.4 (linux/amd64) ..." → "kubectl").
  */
 export function managerFromUserAgent(userAgent: string | undefined): string {
+  // Each client sends the same User-Agent on every request: derive each name once.
+  const key = userAgent ?? '';
+  let name = managerNames.get(key);
+  if (name === undefined) {
+    name = managerFromUserAgentOnce(userAgent);
+    if (managerNames.size >= MANAGER_NAMES_CACHED) managerNames.clear();
+    managerNames.set(key, name);
+  }
+  return name;
+}
+
+const managerNames = new Map<string, string>();
+/** Bounds the memo above (User-Agents are client-chosen). */
+const MANAGER_NAMES_CACHED = 256;
+
+function managerFromUserAgentOnce(userAgent: string | undefined): string {
   const head = (userAgent ?? '').split('/')[0];
   let out = '';
   let bytes = 0;
@@ -120,6 +136,21 @@ function ownable(set: FieldSet, ignored: string[][] | undefined): FieldSet {
   return withoutIgnored(set.difference(STRIPPED_FIELDS).compact(), ignored);
 }
 
+const STRIPPED_PATHS = STRIPPED_FIELDS.paths();
+
+/** ownable(set), changing a set nobody else holds in place instead of copying it twice. */
+function makeOwnable(set: FieldSet, ignored: string[][] | undefined): FieldSet {
+  for (const p of STRIPPED_PATHS) {
+    const node = set.at(p);
+    if (node) node.member = false;
+  }
+  for (const p of ignored ?? []) {
+    if (p.length === 0) continue;
+    set.at(p.slice(0, -1).map(fieldElement))?.children.delete(fieldElement(p[p.length - 1]!));
+  }
+  return set.compact();
+}
+
 function writeManagedFields(o: Obj, managers: Managers): Obj {
   const entries = encodeManagedFields(managers);
   const meta = metadataOf(o);
@@ -163,6 +194,32 @@ export function trackUpdate(opts: TrackUpdateOptions): object {
   recordUpdate(managers, old, updated, n, { manager: opts.manager, apiVersion: opts.apiVersion, subresource: opts.subresource ?? '', time: formatTime(opts.now) }, opts.ignoredFields);
   capUpdateManagers(managers);
   return writeManagedFields(updated, managers);
+}
+
+/**
+ * trackUpdate for a create (no stored object), changing `opts.updated` IN PLACE instead of
+ * copying it: the caller owns the object (a decoded request body). When the client sent no
+ * managedFields, the only manager is the creator and it owns every ownable field of the object,
+ * so its entry is built from one walk of the object rather than a diff against nothing; the
+ * managedFields are exactly trackUpdate's (its unit test compares the two).
+ */
+export function trackCreate(opts: Omit<TrackUpdateOptions, 'old'>): object {
+  const updated = opts.updated as Obj;
+  if (!isPlainObject(updated) || (isPlainObject(updated.metadata) && 'managedFields' in updated.metadata)) {
+    return trackUpdate({ ...opts, old: null });
+  }
+  const changed = makeOwnable(addedFieldSet(updated, schemaNode(opts.schema)), opts.ignoredFields);
+  const meta = metadataOf(updated);
+  if (changed.isEmpty()) return updated;
+  // Keys in encodeManagedFields' order, so the JSON is byte-for-byte the same.
+  const e: ManagedFieldsEntry = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion };
+  const time = formatTime(opts.now);
+  if (time) e.time = time;
+  e.fieldsType = 'FieldsV1';
+  e.fieldsV1 = changed.toFieldsV1();
+  if (opts.subresource) e.subresource = opts.subresource;
+  meta.managedFields = [e];
+  return updated;
 }
 
 /**

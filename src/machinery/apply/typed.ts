@@ -191,6 +191,48 @@ export function compareValues(l: unknown, r: unknown, n: SchemaNode | undefined)
   return c;
 }
 
+/**
+ * What compareValues({}, value) reports as added, in one walk that builds the trie directly (no
+ * path arrays, no second object): the field set a create gives its manager. Same rules as
+ * walkCompare with nothing on the left, so the two never disagree.
+ */
+export function addedFieldSet(value: unknown, n: SchemaNode | undefined): FieldSet {
+  const set = new FieldSet();
+  walkAdded(value, n, set, true, true);
+  return set.compact();
+}
+
+function walkAdded(r: unknown, n: SchemaNode | undefined, node: FieldSet, root: boolean, structField: boolean): void {
+  if (r === null || r === undefined) return;
+  const k = kindFor(n, r);
+  const leaf = k.kind === 'scalar' || k.kind === 'untyped'
+    || (k.kind === 'list' && (k.listType === 'atomic' || !Array.isArray(r)))
+    || ((k.kind === 'map' || k.kind === 'struct') && (k.atomic || !isPlainObject(r)))
+    || isEmptyValue(r);
+  if (leaf) {
+    if (!root) node.member = true;
+    return;
+  }
+  if (k.kind === 'list') {
+    const is = itemSchema(n);
+    const R = indexListAllowingDuplicates(k, r as unknown[], is);
+    const seen = new Set<PathElement>();
+    for (const pe of R.pes) {
+      if (seen.has(pe)) continue;
+      seen.add(pe);
+      walkAdded(R.byPe.get(pe), is, node.child(pe), false, false);
+    }
+  } else {
+    const o = r as Obj;
+    for (const key of Object.keys(o)) {
+      const fs = fieldSchema(n, key);
+      const structValued = k.kind === 'struct' && isNamedField(n, key) && ssaKind(fs).kind === 'struct';
+      walkAdded(o[key], fs, node.child(fieldElement(key)), false, structValued);
+    }
+  }
+  if (!root && !structField) node.member = true;
+}
+
 function walkCompare(l: unknown, r: unknown, n: SchemaNode | undefined, path: FieldPath, c: Comparison, structField: boolean): void {
   if (l === null) l = undefined;
   if (r === null) r = undefined;

@@ -43,8 +43,29 @@ function isScalarSchema(s: S): boolean {
   return t === 'string' || t === 'integer' || t === 'number' || t === 'boolean' || t === 'null';
 }
 
+/**
+ * resolve's answers per root and schema object: schemas never change once built, and every write
+ * walks the same few hundred nodes, so each is resolved (and its SSA kind worked out) once. Keeping
+ * the same node object per schema also lets ssaKind remember its answer by node.
+ */
+const resolved = new WeakMap<object, WeakMap<object, SchemaNode>>();
+
 /** Follows `$ref`s and picks the structural branch of a union (int-or-string stays a scalar). */
 export function resolve(n: SchemaNode): SchemaNode {
+  let byS = resolved.get(n.root);
+  if (!byS) {
+    byS = new WeakMap();
+    resolved.set(n.root, byS);
+  }
+  let r = byS.get(n.s);
+  if (!r) {
+    r = resolveOnce(n);
+    byS.set(n.s, r);
+  }
+  return r;
+}
+
+function resolveOnce(n: SchemaNode): SchemaNode {
   let s = n.s;
   for (let i = 0; i < 32 && typeof s.$ref === 'string'; i++) {
     const target = registryOf(n.root).get(s.$ref as string);
@@ -124,7 +145,7 @@ export function patchMeta(n: SchemaNode | undefined): PatchMeta {
   return { strategy: others[0] ?? '', retainKeys, mergeKey };
 }
 
-/** What server-side apply needs to know about a schema node. */
+/** What server-side apply needs to know about a schema node (shared answers: never change one). */
 export type SsaKind =
   | { kind: 'scalar' }
   | { kind: 'untyped' }
@@ -137,8 +158,20 @@ export type SsaKind =
  * schema conversion does) to the patch strategy: merge with a key = map, merge without = set,
  * otherwise atomic. Objects with declared properties are structs; records are maps.
  */
+const ssaKinds = new WeakMap<object, SsaKind>();
+
 export function ssaKind(n: SchemaNode | undefined): SsaKind {
   if (!n) return { kind: 'untyped' };
+  // Depends on the schema object alone (mapValueSchema only tells whether a map value schema exists).
+  let k = ssaKinds.get(n.s);
+  if (!k) {
+    k = ssaKindOnce(n);
+    ssaKinds.set(n.s, k);
+  }
+  return k;
+}
+
+function ssaKindOnce(n: SchemaNode): SsaKind {
   const s = n.s;
   if (s[K8S_EXT.intOrString] || Array.isArray(s.anyOf) || Array.isArray(s.oneOf)) return isStructural(s) ? structKind(n) : { kind: 'scalar' };
   if (s.type === 'array' || s.items) {
