@@ -24,6 +24,8 @@ export interface RestClientOptions {
   clock?: Clock;
   random?: () => number;
   /** Retries after the first attempt (default 5). */
+  /** Connections for requests (streams have their own); default MAX_REQUEST_SOCKETS. */
+  maxRequestConnections?: number;
   maxRetries?: number;
   /** Deadline of one attempt in ms (default 30 s). */
   timeoutMs?: number;
@@ -129,6 +131,9 @@ function selectorString(s: Selector | undefined): string | undefined {
   return parts.length ? parts.join(',') : undefined;
 }
 
+/** Connections one client uses for requests (not streams) at once. */
+export const MAX_REQUEST_SOCKETS = 16;
+
 /** The client's TLS material as one context; unreadable PEM is an error now, naming what is wrong. */
 function secureContextOf(opts: RestClientOptions): tls.SecureContext {
   try {
@@ -141,7 +146,10 @@ function secureContextOf(opts: RestClientOptions): tls.SecureContext {
 export class RestClient {
   readonly server: string;
   readonly namespace: string;
+  /** Requests: at most MAX_REQUEST_SOCKETS connections, kept alive and reused. */
   private readonly agent: http.Agent;
+  /** Watches and other streams, which hold their connection for as long as they last. */
+  private readonly streamAgent: http.Agent;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly maxRetries: number;
@@ -155,11 +163,16 @@ export class RestClient {
     this.random = opts.random ?? Math.random;
     this.maxRetries = opts.maxRetries ?? 5;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.agent = this.server.startsWith('https:')
-      // One TLS context for every connection of this client: given ca/cert/key, Node parses them into
-      // a new context per connection (milliseconds each, and a client opens one per watch).
-      ? new https.Agent({ keepAlive: true, secureContext: secureContextOf(opts), rejectUnauthorized: !opts.insecureSkipTLSVerify })
-      : new http.Agent({ keepAlive: true });
+    // One TLS context for every connection of this client: given ca/cert/key, Node parses them into
+    // a new context per connection (milliseconds each, and a client opens one per watch).
+    const tlsOpts = this.server.startsWith('https:') ? { secureContext: secureContextOf(opts), rejectUnauthorized: !opts.insecureSkipTLSVerify } : null;
+    const agent = (o: http.AgentOptions) => (tlsOpts ? new https.Agent({ ...o, ...tlsOpts }) : new http.Agent(o));
+    // Requests share a bounded pool: a burst of them (a kubelet starting 30 pods) then waits for a
+    // free connection instead of opening one each, every one a TLS handshake and a client
+    // certificate for the server to verify. Streams get their own connections, so a client's
+    // watches never hold its requests up.
+    this.agent = agent({ keepAlive: true, maxSockets: opts.maxRequestConnections ?? MAX_REQUEST_SOCKETS });
+    this.streamAgent = agent({ keepAlive: true });
     this.headers = { 'User-Agent': opts.userAgent ?? 'k8ts-client/0.1', Accept: 'application/json' };
     if (opts.token) this.headers.Authorization = `Bearer ${opts.token}`;
   }
@@ -173,6 +186,7 @@ export class RestClient {
   /** Closes idle keep-alive connections; in-flight requests finish. */
   close(): void {
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 
   /** "/api/v1/namespaces/ns/pods/name/status" and its relatives. */
@@ -319,7 +333,7 @@ export class RestClient {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method, headers, agent: this.agent });
+      const req = mod.request(url, { method, headers, agent: stream ? this.streamAgent : this.agent });
       // Network deadlines run on real time whatever clock is injected: sockets do not follow a fake clock.
       const timer = setTimeout(() => req.destroy(Object.assign(new Error(`deadline of ${timeoutMs} ms exceeded`), { code: 'ETIMEDOUT' })), timeoutMs);
       const clear = () => clearTimeout(timer);
