@@ -132,7 +132,7 @@ function selectorString(s: Selector | undefined): string | undefined {
 }
 
 /** Connections one client uses for requests (not streams) at once. */
-export const MAX_REQUEST_SOCKETS = 16;
+export const MAX_REQUEST_SOCKETS = 32;
 
 /** The client's TLS material as one context; unreadable PEM is an error now, naming what is wrong. */
 function secureContextOf(opts: RestClientOptions): tls.SecureContext {
