@@ -184,15 +184,25 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       const net = await startNodeNetwork({ client: netClient, nodeName: flags.nodeName, nodeIP, podCIDR: flags.podCIDR, clusterCIDR: flags.clusterCIDR, backend: flags.networkBackend, log: (m, f) => logLine(m, f) });
       started.push({ name: 'node-network', stop: async () => { await net.stop(); netClient.close(); } });
       readyAfterMs = Math.round(performance.now() - t0);
+      phase('node network');
       // The service proxy: every Service reachable from this machine and its pods. Its table goes
       // with it on stop, so a stopped server leaves no rules behind.
+      // Both only need the API server: started side by side, each registered for stop once up.
       const proxyClient = client('proxy');
-      const proxy = await startProxy({ client: proxyClient, nodeName: flags.nodeName, log: (m, f) => logLine(m, f) });
-      started.push({ name: 'proxy', stop: async () => { await proxy.cleanup(); proxyClient.close(); } });
+      const proxyUp = (async () => {
+        const proxy = await startProxy({ client: proxyClient, nodeName: flags.nodeName, log: (m, f) => logLine(m, f) });
+        started.push({ name: 'proxy', stop: async () => { await proxy.cleanup(); proxyClient.close(); } });
+      })();
       // Cluster DNS on the pods' gateway, behind the kube-dns Service (server-dns.ts).
-      const dns = await startServerDns({ client: client('dns'), publisher: client('admin'), nodeName: flags.nodeName, clusterIP: flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR),
-        clusterDomain: flags.clusterDomain, bridge: { name: bridge!, podCIDR: flags.podCIDR }, log: (m, f) => logLine(m, f) });
-      started.push({ name: 'dns', stop: () => dns.stop() });
+      const dnsUp = (async () => {
+        const dns = await startServerDns({ client: client('dns'), publisher: client('admin'), nodeName: flags.nodeName, clusterIP: flags.clusterDNS ?? clusterDnsIP(flags.serviceCIDR),
+          clusterDomain: flags.clusterDomain, bridge: { name: bridge!, podCIDR: flags.podCIDR }, log: (m, f) => logLine(m, f) });
+        started.push({ name: 'dns', stop: () => dns.stop() });
+      })();
+      const up = await Promise.allSettled([proxyUp, dnsUp]);
+      const down = up.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (down) throw down.reason;
+      phase('proxy and dns');
     }
     logLine('cluster up', { url, kubeconfig: kubeconfigPath, userKubeconfig: userKc, readyAfterMs });
     return { url, kubeconfigPath, readyAfterMs, joinToken, serverToken, stop: stopAll };
