@@ -68,6 +68,33 @@ test('a move request during the pod\'s cycle sends it to backoff instead of park
   assert.deepEqual(q.lengths(), { active: 0, backoff: 1, unschedulable: 0 });
 });
 
+test('an event during the pod\'s cycle that none of its rejecting plugins cares about leaves it parked', async () => {
+  const q = queue();
+  q.add(makePod('p'));
+  const qp = (await q.pop())!;
+  const cycle = q.schedulingCycle;
+  // Another pod bound meanwhile: it cannot make room for a pod short of cpu.
+  q.moveAllToActiveOrBackoff({ resource: 'AssignedPod', action: 'Add' });
+  qp.unschedulablePlugins = new Set(['NodeResourcesFit']);
+  q.addUnschedulableIfNotPresent(qp, cycle);
+  assert.deepEqual(q.lengths(), { active: 0, backoff: 0, unschedulable: 1 });
+});
+
+test('events from before a pod was popped do not count as arriving during its cycle', async () => {
+  const q = queue();
+  q.add(makePod('a'));
+  q.add(makePod('b'));
+  const a = (await q.pop())!;
+  q.moveAllToActiveOrBackoff({ resource: 'Node', action: 'Add' }); // while only a is in flight
+  const b = (await q.pop())!;
+  const bCycle = q.schedulingCycle;
+  a.unschedulablePlugins = new Set(['NodeResourcesFit']);
+  q.addUnschedulableIfNotPresent(a, bCycle - 1);
+  b.unschedulablePlugins = new Set(['NodeResourcesFit']);
+  q.addUnschedulableIfNotPresent(b, bCycle);
+  assert.deepEqual(q.lengths(), { active: 0, backoff: 1, unschedulable: 1 }, 'a retried, b parked');
+});
+
 test('parked pods are retried after 5 minutes without any event (the periodic flush)', async () => {
   const clock = new FakeClock();
   const q = queue(clock);

@@ -37,9 +37,15 @@ export class SchedulingQueue {
   private timers: { cancel(): void }[] = [];
   /** Incremented on every pop: the cycle a pod was tried in. */
   schedulingCycle = 0;
-  private moveRequestCycle = -1;
-  /** Pods popped and not yet done (their cycle or binding still running). */
-  private inFlight = new Set<string>();
+  /** Pods popped and not yet done (their cycle or binding still running), with the cycle they were popped in. */
+  private inFlight = new Map<string, number>();
+  /**
+   * Cluster events received while pods were in flight, with the cycle current when each came. A pod
+   * that then fails is retried (backoffQ) only if one of these could have helped it: one its rejecting
+   * plugins registered for, as upstream's in-flight event tracking does. An event no plugin of the pod
+   * cares about (another pod being bound, say) leaves it parked as unschedulable.
+   */
+  private inFlightEvents: { cycle: number; event: ClusterEvent }[] = [];
   /** node -> pods nominated there by preemption. */
   private nominated = new Map<string, Map<string, PodInfo>>();
   private nominatedNodeOf = new Map<string, string>();
@@ -133,25 +139,38 @@ export class SchedulingQueue {
   private popped(q: QueuedPodInfo): QueuedPodInfo {
     q.attempts++;
     this.schedulingCycle++;
-    this.inFlight.add(q.podInfo.key);
+    this.inFlight.set(q.podInfo.key, this.schedulingCycle);
     return q;
   }
 
   /** The pod's cycle (and binding) is over. */
   done(key: string): void {
     this.inFlight.delete(key);
+    this.pruneInFlightEvents();
+  }
+
+  /** Forgets events older than every pod still in flight. */
+  private pruneInFlightEvents(): void {
+    if (this.inFlight.size === 0) { this.inFlightEvents.length = 0; return; }
+    let oldest = Infinity;
+    for (const c of this.inFlight.values()) if (c < oldest) oldest = c;
+    let drop = 0;
+    while (drop < this.inFlightEvents.length && this.inFlightEvents[drop]!.cycle < oldest) drop++;
+    if (drop) this.inFlightEvents.splice(0, drop);
   }
 
   /**
-   * A pod that failed goes back: to backoffQ when a move request came during its cycle or it hit an
-   * error, else parked as unschedulable.
+   * A pod that failed goes back: to backoffQ when an event that could help it came during its cycle
+   * (inFlightEvents) or it hit an error, else parked as unschedulable.
    */
   addUnschedulableIfNotPresent(q: QueuedPodInfo, podSchedulingCycle: number): void {
     const key = q.podInfo.key;
     this.inFlight.delete(key);
+    const helped = this.inFlightEvents.some((e) => e.cycle >= podSchedulingCycle && this.podMatchesEvent(q, e.event));
+    this.pruneInFlightEvents();
     if (this.has(key)) return;
     q.timestamp = this.clock.now();
-    if (this.moveRequestCycle >= podSchedulingCycle || q.lastFailureWasError || q.unschedulablePlugins.size === 0) {
+    if (helped || q.lastFailureWasError || q.unschedulablePlugins.size === 0) {
       this.backoffQ.addOrUpdate(q);
     } else {
       this.unschedulable.set(key, q);
@@ -168,7 +187,7 @@ export class SchedulingQueue {
       else this.pushActive(q);
       moved++;
     }
-    this.moveRequestCycle = this.schedulingCycle;
+    if (this.inFlight.size) this.inFlightEvents.push({ cycle: this.schedulingCycle, event });
     return moved;
   }
 
