@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { buildDemoImages, demoImageCacheDir } from '../kubelet/runtime/images.js';
+import { demoImagesFor } from '../kubelet/runtime/images.js';
 import { openSqliteStore } from '../storage/sqlite/index.js';
 import { createApiServer } from '../apiserver/server.js';
 import { RestClient } from '../client/rest.js';
@@ -80,7 +80,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       : null;
     containerdP?.catch(() => undefined);
     // The demo images are built (once per busybox, then cached) while containerd and the control plane start.
-    const demoImagesP = containerdP ? demoImageCacheDir(flags.dataDir).then((outDir) => buildDemoImages({ outDir })) : null;
+    const demoImagesP = containerdP ? demoImagesFor(flags.dataDir) : null;
     demoImagesP?.catch(() => undefined);
     const phase = (name: string) => logLine('started', { part: name, afterMs: Math.round(performance.now() - t0) });
     // A start that fails before the kubelet takes containerd over must not leave it running.
@@ -149,11 +149,10 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     let nodeIP = '';
     const nodePath = async () => {
       if (!containerdP) return;
-      await demoImagesP;
       const cd = await containerdP;
       phase('containerd');
       bridge = cd.bridge;
-      const node = nodeRuntime(cd, { dataDir: flags.dataDir, cgroupRoot: flags.cgroupRoot, log: (m, f) => logLine(m, f) });
+      const node = nodeRuntime(cd, { dataDir: flags.dataDir, cgroupRoot: flags.cgroupRoot, demoArchive: demoImagesP ?? undefined, log: (m, f) => logLine(m, f) });
       containerdOwned = true;
       started.push({ name: 'containerd', stop: node.stop });
       const runtime = await node.open();

@@ -65,6 +65,11 @@ export async function demoImageCacheDir(dataDir: string): Promise<string> {
   }
 }
 
+/** The demo images archive of a node with this data dir, built into its cache when not there yet. */
+export async function demoImagesFor(dataDir: string): Promise<string> {
+  return buildDemoImages({ outDir: await demoImageCacheDir(dataDir) });
+}
+
 export async function buildDemoImages(opts: BuildDemoOptions): Promise<string> {
   const busybox = opts.busybox ?? '/bin/busybox';
   const bin = await readFile(busybox).catch(() => {

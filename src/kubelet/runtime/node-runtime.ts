@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { destroyNode, startContainerd, type ContainerdHandle, type RuntimeLog } from './containerd.js';
 import { removeCgroup } from './cgroups.js';
 import { connectCri } from './cri-client.js';
-import { buildDemoImages, demoImageCacheDir, importImageArchive, importImagesDir } from './images.js';
+import { demoImagesFor, importImageArchive, importImagesDir } from './images.js';
 import type { ContainerRuntime } from './types.js';
 
 export interface NodeRuntimeOptions {
@@ -15,6 +15,8 @@ export interface NodeRuntimeOptions {
   /** The pods' cgroup parent (runc never removes parents). */
   cgroupRoot: string;
   log: RuntimeLog;
+  /** The demo images archive when the caller started building it early; default: built by open(). */
+  demoArchive?: Promise<string>;
 }
 
 /** stop() is usable before open() resolves, so a failed start still cleans up. */
@@ -23,7 +25,7 @@ export function nodeRuntime(cd: ContainerdHandle, o: NodeRuntimeOptions): { open
   return {
     async open() {
       // The demo images (busybox, pause) are built once from Debian's static busybox and cached.
-      const archive = await buildDemoImages({ outDir: await demoImageCacheDir(o.dataDir) });
+      const archive = await (o.demoArchive ?? demoImagesFor(o.dataDir));
       await importImageArchive(cd.socket, archive);
       const imagesDir = join(o.dataDir, 'images');
       if (existsSync(imagesDir)) await importImagesDir(cd.socket, imagesDir);

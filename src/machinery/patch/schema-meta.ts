@@ -52,17 +52,15 @@ const resolved = new WeakMap<object, WeakMap<object, SchemaNode>>();
 
 /** Follows `$ref`s and picks the structural branch of a union (int-or-string stays a scalar). */
 export function resolve(n: SchemaNode): SchemaNode {
-  let byS = resolved.get(n.root);
-  if (!byS) {
-    byS = new WeakMap();
-    resolved.set(n.root, byS);
-  }
-  let r = byS.get(n.s);
-  if (!r) {
-    r = resolveOnce(n);
-    byS.set(n.s, r);
-  }
-  return r;
+  const byS = memo(resolved, n.root, () => new WeakMap<object, SchemaNode>());
+  return memo(byS, n.s, () => resolveOnce(n));
+}
+
+/** cache's value for key, made once. */
+function memo<V>(cache: WeakMap<object, V>, key: object, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = make()));
+  return v;
 }
 
 function resolveOnce(n: SchemaNode): SchemaNode {
@@ -163,12 +161,7 @@ const ssaKinds = new WeakMap<object, SsaKind>();
 export function ssaKind(n: SchemaNode | undefined): SsaKind {
   if (!n) return { kind: 'untyped' };
   // Depends on the schema object alone (mapValueSchema only tells whether a map value schema exists).
-  let k = ssaKinds.get(n.s);
-  if (!k) {
-    k = ssaKindOnce(n);
-    ssaKinds.set(n.s, k);
-  }
-  return k;
+  return memo(ssaKinds, n.s, () => ssaKindOnce(n));
 }
 
 function ssaKindOnce(n: SchemaNode): SsaKind {

@@ -151,6 +151,7 @@ export class SchedulingQueue {
 
   /** Forgets events older than every pod still in flight. */
   private pruneInFlightEvents(): void {
+    if (this.inFlightEvents.length === 0) return;
     if (this.inFlight.size === 0) { this.inFlightEvents.length = 0; return; }
     let oldest = Infinity;
     for (const c of this.inFlight.values()) if (c < oldest) oldest = c;
