@@ -20,7 +20,7 @@ flags:
   --node-name NAME         (default this host's name)
   --node-ip IP[,IP]        addresses NodePorts answer on (default the Node's addresses)
   --min-sync-period MS     (default 100) fewest milliseconds between two rule updates
-  --cleanup                delete the ip k8ts-proxy table and exit
+  --cleanup                delete the tables ip k8ts-proxy and ip k8ts-proxy-<n> and exit
 `;
 
 export function parseFlags(args: string[]): ProxyFlags {
@@ -48,7 +48,7 @@ export async function main(args: string[]): Promise<void> {
   const flags = parseFlags(args);
   if (flags.cleanup) {
     await nftRunner().apply(cleanupScript());
-    logLine('removed table ip k8ts-proxy');
+    logLine('removed tables ip k8ts-proxy and ip k8ts-proxy-<n>');
     return;
   }
   const client = RestClient.fromKubeconfig(flags.kubeconfig, { userAgent: 'k8ts-proxy/0.1' });

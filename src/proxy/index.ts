@@ -52,7 +52,7 @@ async function discoverNodeIPs(client: RestClient, nodeName: string, log: ProxyL
 
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const log = opts.log ?? (() => undefined);
-  const nft = nftRunner({ nft: opts.nft, netns: opts.netns, resident: true });
+  const nft = nftRunner({ nft: opts.nft, netns: opts.netns, resident: true, netlink: true });
   const nodeIPs = opts.nodeIPs ?? (await discoverNodeIPs(opts.client, opts.nodeName, log));
   const proxier = new Proxier({ client: opts.client, node: { nodeName: opts.nodeName, nodeIPs }, nft, clock: opts.clock, minSyncPeriodMs: opts.minSyncPeriodMs, log });
   let stopping: Promise<void> | null = null;

@@ -15,7 +15,13 @@
 //   is done, and any other `Error:` before it is that transaction's failure. The interactive mode
 //   keeps every line in its (libedit) history, so the process is replaced every 500 transactions
 //   (`recycleAfter`); HOME points nowhere so no history file is read or written.
+//
+// With `netlink: true`, a script made only of the lines the proxier writes for ordinary services
+// skips nft altogether: it is encoded as nf_tables messages (netlink/compile.ts) and written to the
+// kernel through a resident relay (netlink/relay.ts), one batch per script, so still atomic.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { compileScript } from './netlink/compile.js';
+import { NetlinkRelay, RelayUnavailable } from './netlink/relay.js';
 
 export interface NftRunner {
   /** Applies the script atomically; rejects with nft's error text on failure. */
@@ -24,8 +30,10 @@ export interface NftRunner {
   run(args: string[]): Promise<string>;
   /** Ends the resident nft, if any; later applies use one process each. */
   close?(): Promise<void>;
-  /** Process ids of the resident nft (for CPU accounting in benches); empty when there is none. */
+  /** Process ids of the resident nft and netlink relay (for CPU accounting in benches). */
   residentPids?(): number[];
+  /** Transactions written through the netlink relay so far (tests, benches). */
+  netlinkTransactions?(): number;
 }
 
 export interface NftOptions {
@@ -39,10 +47,15 @@ export interface NftOptions {
   resident?: boolean;
   /** Replace the resident nft after this many transactions; default 500. */
   recycleAfter?: number;
+  /** Write scripts the netlink encoder understands straight to the kernel (see above); default false. */
+  netlink?: boolean;
+  /** perl for the netlink relay; default `perl`. */
+  perl?: string;
 }
 
 /** Scripts longer than this go through `nft -f -` (nft -i reads its input one byte per syscall). */
 export const RESIDENT_MAX_SCRIPT = 16 * 1024;
+export const NETLINK_MAX_SCRIPT = 1024 * 1024;
 const MARKER = 'k8ts-proxy-transaction-end';
 // The marker's own error: `Error: syntax error...`, the marker line, a caret line.
 const MARKER_ERROR = new RegExp(`(?:^|\\n)Error: [^\\n]*\\n${MARKER}\\n[^\\n]*\\^[^\\n]*\\n`);
@@ -147,6 +160,28 @@ export function nftRunner(opts: NftOptions = {}): NftRunner {
 
   let resident: ResidentNft | null = null;
   let closed = !opts.resident;
+  let relay: NetlinkRelay | null = null;
+  let netlinkCount = 0;
+  const perl = (): [string, string[]] => {
+    const bin = opts.perl ?? 'perl';
+    if (!opts.netns) return [bin, []];
+    const path = opts.netns.startsWith('/') ? opts.netns : `/run/netns/${opts.netns}`;
+    return ['nsenter', [`--net=${path}`, bin]];
+  };
+  let netlinkUnavailable = false;
+  const viaNetlink = async (messages: NonNullable<ReturnType<typeof compileScript>>, script: string) => {
+    if (netlinkUnavailable) return viaResident(script);
+    if (!relay || !relay.alive) relay = new NetlinkRelay(perl());
+    try {
+      await relay.transact(messages, timeoutMs);
+    } catch (err) {
+      // No relay on this machine: nft for good (the script was not sent, so this is its only try).
+      if (!(err instanceof RelayUnavailable)) throw err;
+      netlinkUnavailable = true;
+      return viaResident(script);
+    }
+    netlinkCount++;
+  };
   // One transaction at a time through the resident process.
   let queue: Promise<unknown> = Promise.resolve();
   const live = () => {
@@ -166,8 +201,11 @@ export function nftRunner(opts: NftOptions = {}): NftRunner {
     apply: async (script) => {
       if (!script.trim()) return;
       // Block-form scripts (`table t {` over several lines) are files, not lines: nft -f.
-      if (closed || script.length > RESIDENT_MAX_SCRIPT || /\{[ \t]*\n/.test(script)) { await exec(['-f', '-'], script); return; }
-      const run = queue.then(() => viaResident(script));
+      const block = /\{[ \t]*\n/.test(script);
+      // Up to NETLINK_MAX_SCRIPT: a batch of a few thousand messages, well inside the relay's buffers.
+      const messages = opts.netlink && !closed && !block && script.length <= NETLINK_MAX_SCRIPT ? compileScript(script) : null;
+      if (!messages && (closed || script.length > RESIDENT_MAX_SCRIPT || block)) { await exec(['-f', '-'], script); return; }
+      const run = queue.then(() => (messages ? viaNetlink(messages, script) : viaResident(script)));
       queue = run.catch(() => undefined);
       await run;
     },
@@ -178,7 +216,11 @@ export function nftRunner(opts: NftOptions = {}): NftRunner {
       const r = resident;
       resident = null;
       await r?.close();
+      const l = relay;
+      relay = null;
+      await l?.close();
     },
-    residentPids: () => (resident?.alive && resident.pid ? [resident.pid] : []),
+    residentPids: () => [resident, relay].flatMap((p) => (p?.alive && p.pid ? [p.pid] : [])),
+    netlinkTransactions: () => netlinkCount,
   };
 }

@@ -19,9 +19,16 @@
 //   endpoints cost ~27 ms per added service, a 32nd of it under 1 ms. Per-service named or anonymous
 //   maps avoid the walk, but nft then lists 10,000 sets before every command (~99 ms of CPU per added
 //   service in all), and anonymous maps made the full load 8x slower (53 s against 6.7 s).
-// - What remains per change: nft 1.0.6 lists the table's chains and sets before any command that
+// - The service chains, their dispatch maps and their endpoint maps are spread over SERVICE_TABLES
+//   tables (`k8ts-proxy-<k>`, by the chain name's hash), each with its own NAT hooks; the main table
+//   `k8ts-proxy` keeps what is shared (the no-endpoint rejects, hairpin masquerading). Why: the
+//   kernel validates only the table a transaction changes, and its walk costs about 1.2 us per
+//   element of the service maps per NAT base chain, so adding a service at 10,000 cost ~15 ms of
+//   commit in one table and ~1 ms in a 16th of it. NAT base chains run in priority order until one
+//   of them sets up the translation, so the tables together act as one.
+// - What remains per change: nft 1.0.6 lists every table's chains and sets before any command that
 //   adds a rule or an element, and again after every commit even in a resident `nft -i` (nft.ts);
-//   ~7 ms of kernel time at 10,000 chains. A chain per service is the KEP's structure, so we keep it.
+//   ~7-10 ms of kernel time at 10,000 chains. A chain per service is the KEP's structure, so we keep it.
 // - An endpoint change that keeps the count rewrites map elements only (no rule, so no validation);
 //   a changed count rewrites the one rule.
 // - Services with sessionAffinity ClientIP keep a per-endpoint rule cascade (`numgen random mod
@@ -41,6 +48,17 @@ import { BLOCK_SIZE, EndpointBlocks } from './blocks.js';
 export const TABLE = 'k8ts-proxy';
 export const FAMILY = 'ip';
 const T = `${FAMILY} ${TABLE}`;
+/** Tables the service chains are spread over (see the header); a service port's is fixed by its hash. */
+export const SERVICE_TABLES = 16;
+export const serviceTable = (k: number) => `${TABLE}-${k}`;
+/** Every table this proxy owns (and only those: cleanup deletes exactly these). */
+export const ALL_TABLES = [TABLE, ...Array.from({ length: SERVICE_TABLES }, (_, k) => serviceTable(k))];
+/**
+ * How ServiceRules name a chain, set or map: `<table> <name>`, which nft takes after the family
+ * (`add chain ip k8ts-proxy-3 service-...`). Rules and verdicts inside a table use the bare name.
+ */
+export const inTable = (table: string, name: string) => `${table} ${name}`;
+const bare = (qualified: string) => qualified.slice(qualified.indexOf(' ') + 1);
 /** The mark bit asking the masquerading chain to SNAT (kube-proxy's 0x4000). */
 export const MASQ_MARK = '0x4000';
 export const SERVICE_IPS = 'service-ips';
@@ -59,6 +77,10 @@ export const ENDPOINT_SHARDS = 32;
 const MAP_PROTOCOLS = ['tcp', 'udp', 'sctp'];
 export const endpointMap = (proto: string, shard: number) => `service-endpoints-${proto}-${shard}`;
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+// The shared objects of the main table, as ServiceRules name them.
+export const MAIN_HAIRPIN = inTable(TABLE, HAIRPIN_ENDPOINTS);
+export const MAIN_NO_ENDPOINT_SERVICES = inTable(TABLE, NO_ENDPOINT_SERVICES);
+export const MAIN_NO_ENDPOINT_NODEPORTS = inTable(TABLE, NO_ENDPOINT_NODEPORTS);
 const DEFAULT_AFFINITY_SECONDS = 10800;
 
 export interface NodeInfo {
@@ -69,13 +91,13 @@ export interface NodeInfo {
 
 /** Everything one Service contributes to the table. */
 export interface ServiceRules {
-  /** chain name -> its rules, in order */
+  /** chain (`<table> <name>`, see inTable) -> its rules, in order */
   chains: Map<string, string[]>;
-  /** set name -> declaration body (the `{ ... }` contents) */
+  /** set (`<table> <name>`) -> declaration body (the `{ ... }` contents) */
   sets: Map<string, string>;
-  /** map name -> element key -> value (a verdict; `ip . port` in the endpoint maps) */
+  /** map (`<table> <name>`) -> element key -> value (a verdict; `ip . port` in the endpoint maps) */
   elements: Map<string, Map<string, string>>;
-  /** shared set name -> elements; several Services may hold one element (see MemberCounts) */
+  /** shared set (`<table> <name>`) -> elements; several Services may hold one element (see MemberCounts) */
   members: Map<string, Set<string>>;
 }
 
@@ -131,6 +153,7 @@ function hash(s: string): string {
 export function chainNames(ns: string, name: string, proto: string, portName: string) {
   const spn = `${ns}/${name}/${proto}/${portName}`;
   const h = hash(spn);
+  const shard = shardOf(h);
   // Each endpoint's name is asked for several times per service; hash it once.
   const memo = new Map<string, string>();
   const epHash = (ip: string, port: number) => {
@@ -143,7 +166,9 @@ export function chainNames(ns: string, name: string, proto: string, portName: st
     service: `service-${h}-${spn}`,
     external: `external-${h}-${spn}`,
     /** The endpoint map shard a chain of this service port uses (stable: from the name's hash). */
-    shard: shardOf(h),
+    shard,
+    /** The table its chains, dispatch elements, endpoint map and affinity sets live in. */
+    table: serviceTable(shard % SERVICE_TABLES),
     affinity: (ip: string, port: number) => `affinity-${epHash(ip, port)}`,
   };
 }
@@ -191,7 +216,7 @@ function lbRules(r: ServiceRules, chain: string, eps: Ep[], names: ReturnType<ty
     if (eps.length === 1) return [`meta l4proto ${proto} dnat to ${eps[0]!.ip}:${eps[0]!.port}`];
     const map = endpointMap(proto, names.shard);
     const base = blocks.offsetOf(names.shard, chain);
-    eps.slice(0, BLOCK_SIZE).forEach((e, i) => addElement(r, map, String(base + i), `${e.ip} . ${e.port}`));
+    eps.slice(0, BLOCK_SIZE).forEach((e, i) => addElement(r, inTable(names.table, map), String(base + i), `${e.ip} . ${e.port}`));
     const n = Math.min(eps.length, BLOCK_SIZE);
     return [`meta l4proto ${proto} dnat to numgen random mod ${n}${base ? ` offset ${base}` : ''} map @${map}`];
   }
@@ -251,50 +276,51 @@ export function serviceRules(svc: Service, slices: EndpointSlice[], node: NodeIn
     const noExternal = cluster.length === 0 ? 'goto reject-chain' : 'drop';
 
     const used = new Set<Ep>([...internal, ...(isExternal || externalIPs.length ? external : [])]);
+    const own = (name: string) => inTable(names.table, name);
     for (const e of used) {
-      addMember(r, HAIRPIN_ENDPOINTS, `${e.ip} . ${e.ip}`);
-      if (affinity) r.sets.set(names.affinity(e.ip, e.port), `type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ;`);
+      addMember(r, MAIN_HAIRPIN, `${e.ip} . ${e.ip}`);
+      if (affinity) r.sets.set(own(names.affinity(e.ip, e.port)), `type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ;`);
     }
-    if (internal.length > 0) r.chains.set(names.service, lbRules(r, names.service, internal, names, affinity, proto, blocks));
+    const serviceChain = own(names.service);
+    if (internal.length > 0) r.chains.set(serviceChain, lbRules(r, serviceChain, internal, names, affinity, proto, blocks));
     if (hasClusterIP) {
       const key = `${clusterIP} . ${proto} . ${port.port}`;
-      if (internal.length > 0) addElement(r, SERVICE_IPS, key, `goto ${names.service}`);
-      else addElement(r, NO_ENDPOINT_SERVICES, key, noInternal);
+      if (internal.length > 0) addElement(r, own(SERVICE_IPS), key, `goto ${names.service}`);
+      else addElement(r, MAIN_NO_ENDPOINT_SERVICES, key, noInternal);
     }
     if (isExternal || externalIPs.length > 0) {
       if (external.length > 0) {
         // Traffic from outside may come back through another node: masquerade it unless the
         // policy is Local (which keeps the client's address and only uses local endpoints).
         const prefix = spec.externalTrafficPolicy === 'Local' ? [] : ['jump mark-for-masquerade'];
-        r.chains.set(names.external, [...prefix, ...lbRules(r, names.external, external, names, affinity, proto, blocks)]);
+        const externalChain = own(names.external);
+        r.chains.set(externalChain, [...prefix, ...lbRules(r, externalChain, external, names, affinity, proto, blocks)]);
       }
       for (const ip of externalIPs) {
         const key = `${ip} . ${proto} . ${port.port}`;
-        if (external.length > 0) addElement(r, SERVICE_IPS, key, `goto ${names.external}`);
-        else addElement(r, NO_ENDPOINT_SERVICES, key, noExternal);
+        if (external.length > 0) addElement(r, own(SERVICE_IPS), key, `goto ${names.external}`);
+        else addElement(r, MAIN_NO_ENDPOINT_SERVICES, key, noExternal);
       }
       if (isExternal) {
         const key = `${proto} . ${port.nodePort}`;
-        if (external.length > 0) addElement(r, SERVICE_NODEPORTS, key, `goto ${names.external}`);
-        else addElement(r, NO_ENDPOINT_NODEPORTS, key, noExternal);
+        if (external.length > 0) addElement(r, own(SERVICE_NODEPORTS), key, `goto ${names.external}`);
+        else addElement(r, MAIN_NO_ENDPOINT_NODEPORTS, key, noExternal);
       }
     }
   }
   return r;
 }
 
-/** The table's fixed skeleton: maps, hooks, the masquerade and reject chains. */
+/** The tables' fixed skeleton: the main table (rejects, masquerading) and each service table's maps and hooks. */
 export function baseScript(node: NodeInfo): string {
   const ips = node.nodeIPs.filter(isIPv4);
-  return [
+  const nodeportIps = `  set ${NODEPORT_IPS} { type ipv4_addr ; ${ips.length ? `elements = { ${ips.join(' , ')} }` : ''} }`;
+  const main = [
     `table ${T} {`,
-    `  map ${SERVICE_IPS} { type ipv4_addr . inet_proto . inet_service : verdict ; }`,
-    `  map ${SERVICE_NODEPORTS} { type inet_proto . inet_service : verdict ; }`,
     `  map ${NO_ENDPOINT_SERVICES} { type ipv4_addr . inet_proto . inet_service : verdict ; }`,
     `  map ${NO_ENDPOINT_NODEPORTS} { type inet_proto . inet_service : verdict ; }`,
-    `  set ${NODEPORT_IPS} { type ipv4_addr ; ${ips.length ? `elements = { ${ips.join(' , ')} }` : ''} }`,
+    nodeportIps,
     `  set ${HAIRPIN_ENDPOINTS} { type ipv4_addr . ipv4_addr ; }`,
-    ...MAP_PROTOCOLS.flatMap((p) => Array.from({ length: ENDPOINT_SHARDS }, (_, k) => `  map ${endpointMap(p, k)} { typeof numgen random mod 1 : ip daddr . ${p} dport ; }`)),
     // Filter before DNAT (dstnat is -100): a service without endpoints is refused right away.
     `  chain filter-input { type filter hook input priority -110 ; policy accept ; ct state new jump nodeport-endpoints-check ; ct state new jump service-endpoints-check ; }`,
     `  chain filter-forward { type filter hook forward priority -110 ; policy accept ; ct state new jump service-endpoints-check ; }`,
@@ -302,16 +328,33 @@ export function baseScript(node: NodeInfo): string {
     `  chain service-endpoints-check { ip daddr . meta l4proto . th dport vmap @${NO_ENDPOINT_SERVICES} ; }`,
     `  chain nodeport-endpoints-check { ip daddr @${NODEPORT_IPS} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS} ; }`,
     `  chain reject-chain { reject ; }`,
-    `  chain nat-prerouting { type nat hook prerouting priority dstnat ; policy accept ; jump services ; }`,
-    `  chain nat-output { type nat hook output priority -100 ; policy accept ; jump services ; }`,
     `  chain nat-postrouting { type nat hook postrouting priority srcnat ; policy accept ; jump masquerading ; }`,
     `  chain mark-for-masquerade { meta mark set meta mark | ${MASQ_MARK} ; }`,
     // Hairpin: after DNAT the destination is the endpoint; it equals the source when a pod reached
     // itself through its service, and the reply must come back through the node: masquerade it.
     `  chain masquerading { ct status dnat ip saddr . ip daddr @${HAIRPIN_ENDPOINTS} jump mark-for-masquerade ; meta mark & ${MASQ_MARK} == 0 return ; meta mark set meta mark ^ ${MASQ_MARK} ; masquerade fully-random ; }`,
-    `  chain services { ip daddr . meta l4proto . th dport vmap @${SERVICE_IPS} ; ip daddr @${NODEPORT_IPS} meta l4proto . th dport vmap @${SERVICE_NODEPORTS} ; }`,
     `}`,
-  ].join('\n') + '\n';
+  ];
+  // The dispatch rules sit in the base chains themselves: a jump to a shared chain in between made
+  // the kernel's validation walk ~40 % slower.
+  const dispatch = `ip daddr . meta l4proto . th dport vmap @${SERVICE_IPS} ; ip daddr @${NODEPORT_IPS} meta l4proto . th dport vmap @${SERVICE_NODEPORTS} ;`;
+  const services = Array.from({ length: SERVICE_TABLES }, (_, k) => [
+    `table ${FAMILY} ${serviceTable(k)} {`,
+    `  map ${SERVICE_IPS} { type ipv4_addr . inet_proto . inet_service : verdict ; }`,
+    `  map ${SERVICE_NODEPORTS} { type inet_proto . inet_service : verdict ; }`,
+    nodeportIps,
+    ...MAP_PROTOCOLS.flatMap((p) => shardsOfTable(k).map((e) => `  map ${endpointMap(p, e)} { typeof numgen random mod 1 : ip daddr . ${p} dport ; }`)),
+    `  chain nat-prerouting { type nat hook prerouting priority dstnat ; policy accept ; ${dispatch} }`,
+    `  chain nat-output { type nat hook output priority -100 ; policy accept ; ${dispatch} }`,
+    `  chain mark-for-masquerade { meta mark set meta mark | ${MASQ_MARK} ; }`,
+    `}`,
+  ]).flat();
+  return [...main, ...services].join('\n') + '\n';
+}
+
+/** The endpoint map shards whose chains live in service table k. */
+function shardsOfTable(k: number): number[] {
+  return Array.from({ length: ENDPOINT_SHARDS }, (_, e) => e).filter((e) => e % SERVICE_TABLES === k);
 }
 
 function sameRules(a: string[], b: string[]): boolean {
@@ -339,7 +382,7 @@ export function diffRules(old: ServiceRules | undefined, cur: ServiceRules | und
   }
   for (const name of os.keys()) if (!ns.has(name)) d.delSets.push(name);
   // Chains that use a recreated set must let go of it before it is deleted: rewrite them too.
-  const recreated = d.addSets.filter(([n]) => d.delSets.includes(n)).map(([n]) => `@${n} `);
+  const recreated = d.addSets.filter(([n]) => d.delSets.includes(n)).map(([n]) => `@${bare(n)} `);
   if (recreated.length) {
     const writing = new Set(d.writeRules.map(([c]) => c));
     for (const [name, rules] of nc) {
@@ -388,44 +431,51 @@ export function renderDiffs(diffs: RuleDiff[], members: MemberCounts): string {
   // defer its re-add so the two don't collide.
   const recreated = new Set<string>();
   for (const d of diffs) for (const [n] of d.addSets) if (d.delSets.includes(n)) recreated.add(n);
-  for (const d of diffs) for (const c of d.addChains) out.push(`add chain ${T} ${c}`);
-  for (const d of diffs) for (const [n, decl] of d.addSets) if (!recreated.has(n)) out.push(`add set ${T} ${n} { ${decl} }`);
-  for (const d of diffs) for (const c of d.flushChains) out.push(`flush chain ${T} ${c}`);
+  for (const d of diffs) for (const c of d.addChains) out.push(`add chain ${FAMILY} ${c}`);
+  for (const d of diffs) for (const [n, decl] of d.addSets) if (!recreated.has(n)) out.push(`add set ${FAMILY} ${n} { ${decl} }`);
+  for (const d of diffs) for (const c of d.flushChains) out.push(`flush chain ${FAMILY} ${c}`);
   // Rules referencing a recreated set must wait for it: flush those chains' rules in and write later.
   const late: string[] = [];
   for (const d of diffs) for (const [c, rules] of d.writeRules) {
     for (const rule of rules) {
-      const line = `add rule ${T} ${c} ${rule}`;
-      if (recreated.size && [...recreated].some((s) => rule.includes(`@${s} `))) late.push(line);
+      const line = `add rule ${FAMILY} ${c} ${rule}`;
+      if (recreated.size && [...recreated].some((s) => rule.includes(`@${bare(s)} `))) late.push(line);
       else out.push(line);
     }
   }
   const shared = members.plan(diffs);
-  for (const d of diffs) for (const [m, k] of d.delElements) out.push(`delete element ${T} ${m} { ${k} }`);
-  for (const [s, k] of shared.del) out.push(`delete element ${T} ${s} { ${k} }`);
-  for (const d of diffs) for (const [m, k, v] of d.addElements) out.push(`add element ${T} ${m} { ${k} : ${v} }`);
-  for (const [s, k] of shared.add) out.push(`add element ${T} ${s} { ${k} }`);
-  for (const d of diffs) for (const c of d.delChains) out.push(`flush chain ${T} ${c}`);
-  for (const d of diffs) for (const c of d.delChains) out.push(`delete chain ${T} ${c}`);
-  for (const d of diffs) for (const s of d.delSets) out.push(`delete set ${T} ${s}`);
-  for (const d of diffs) for (const [n, decl] of d.addSets) if (recreated.has(n)) out.push(`add set ${T} ${n} { ${decl} }`);
+  for (const d of diffs) for (const [m, k] of d.delElements) out.push(`delete element ${FAMILY} ${m} { ${k} }`);
+  for (const [s, k] of shared.del) out.push(`delete element ${FAMILY} ${s} { ${k} }`);
+  for (const d of diffs) for (const [m, k, v] of d.addElements) out.push(`add element ${FAMILY} ${m} { ${k} : ${v} }`);
+  for (const [s, k] of shared.add) out.push(`add element ${FAMILY} ${s} { ${k} }`);
+  for (const d of diffs) for (const c of d.delChains) out.push(`flush chain ${FAMILY} ${c}`);
+  for (const d of diffs) for (const c of d.delChains) out.push(`delete chain ${FAMILY} ${c}`);
+  for (const d of diffs) for (const s of d.delSets) out.push(`delete set ${FAMILY} ${s}`);
+  for (const d of diffs) for (const [n, decl] of d.addSets) if (recreated.has(n)) out.push(`add set ${FAMILY} ${n} { ${decl} }`);
   out.push(...late);
   return out.length ? out.join('\n') + '\n' : '';
 }
 
 /**
- * The whole table from scratch, atomically replacing whatever of ours was there. Written as table
+ * Every table from scratch, atomically replacing whatever of ours was there. Written as table
  * blocks and one element list per map (nft parses that far faster than one command per rule).
  */
 export function fullScript(node: NodeInfo, all: Iterable<ServiceRules>): string {
-  // `add` then `delete` makes the delete safe when the table does not exist yet; the kernel
+  // `add` then `delete` makes the delete safe when a table does not exist yet; the kernel
   // applies the file as one transaction, so traffic never sees a half-built table.
-  const out = [`add table ${T}`, `delete table ${T}`, baseScript(node), `table ${T} {`];
+  const out = [cleanupScript().trimEnd(), baseScript(node).trimEnd()];
+  const blocks = new Map<string, string[]>();
+  const block = (q: string) => {
+    const table = q.slice(0, q.indexOf(' '));
+    let l = blocks.get(table);
+    if (!l) blocks.set(table, (l = []));
+    return l;
+  };
   const elements = new Map<string, string[]>();
   const members = new Map<string, Set<string>>();
   for (const r of all) {
-    for (const [n, decl] of r.sets) out.push(`  set ${n} { ${decl} }`);
-    for (const [c, rules] of r.chains) out.push(`  chain ${c} {`, ...rules.map((x) => `    ${x}`), '  }');
+    for (const [n, decl] of r.sets) block(n).push(`  set ${bare(n)} { ${decl} }`);
+    for (const [c, rules] of r.chains) block(c).push(`  chain ${bare(c)} {`, ...rules.map((x) => `    ${x}`), '  }');
     for (const [m, els] of r.elements) {
       let l = elements.get(m);
       if (!l) elements.set(m, (l = []));
@@ -437,13 +487,13 @@ export function fullScript(node: NodeInfo, all: Iterable<ServiceRules>): string 
       for (const k of keys) l.add(k);
     }
   }
-  out.push('}');
-  for (const [m, l] of elements) if (l.length) out.push(`add element ${T} ${m} { ${l.join(' , ')} }`);
-  for (const [s, l] of members) if (l.size) out.push(`add element ${T} ${s} { ${[...l].join(' , ')} }`);
+  for (const [table, lines] of blocks) out.push(`table ${FAMILY} ${table} {`, ...lines, '}');
+  for (const [m, l] of elements) if (l.length) out.push(`add element ${FAMILY} ${m} { ${l.join(' , ')} }`);
+  for (const [s, l] of members) if (l.size) out.push(`add element ${FAMILY} ${s} { ${[...l].join(' , ')} }`);
   return out.join('\n') + '\n';
 }
 
-/** Deletes our table and nothing else. */
+/** Deletes our tables and nothing else. */
 export function cleanupScript(): string {
-  return `add table ${T}\ndelete table ${T}\n`;
+  return ALL_TABLES.map((t) => `add table ${FAMILY} ${t}\ndelete table ${FAMILY} ${t}\n`).join('');
 }

@@ -80,7 +80,7 @@ async function setAffinity(i: number, affinity: boolean): Promise<void> {
 
 /** What the kernel does for each wanted Service now, as `ip:port` lists (or 'reject'), and the mismatches. */
 async function mismatches(wanted: Wanted[]): Promise<string[]> {
-  const table = JSON.parse(await netns.exec('nft', ['-j', 'list', 'table', 'ip', 'k8ts-proxy']));
+  const table = JSON.parse(await netns.exec('nft', ['-j', 'list', 'ruleset']));
   const seen = reachableBackends(table);
   const out: string[] = [];
   for (const w of wanted) {

@@ -180,7 +180,7 @@ test('session affinity ClientIP keeps a client on one backend', async () => {
   svc.spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: 300 } };
   await client.update(SERVICES, svc);
   await waitFor('affinity rules', 5000, async () => {
-    const out = await netns.exec('nft', ['list', 'table', 'ip', 'k8ts-proxy']);
+    const out = await netns.exec('nft', ['list', 'ruleset']);
     return out.includes('affinity-') ? true : undefined;
   });
   const r = await connect(CLUSTER_IP, 80, 30);
@@ -213,7 +213,7 @@ test('changes are applied incrementally, one nft transaction per batch', async (
   // The sync is counted once nft returns, which may be just after the rules already carry traffic.
   await waitFor('the sync to be counted', 5000, async () => (proxy!.syncs() > before ? true : undefined));
   // Rules of an unrelated, long-lived service survive every sync: nothing was flushed wholesale.
-  const list = await netns.exec('nft', ['list', 'map', 'ip', 'k8ts-proxy', 'service-ips']);
+  const list = await netns.exec('nft', ['list', 'ruleset']);
   assert.match(list, /10\.96\.200\.10 \. tcp \. 80 : goto service-/);
 });
 
