@@ -19,7 +19,8 @@
 // With `netlink: true`, a script made only of the lines the proxier writes for ordinary services
 // skips nft altogether: it is encoded as nf_tables messages (netlink/compile.ts) and written to the
 // kernel through a resident relay (netlink/relay.ts), one batch per script, so still atomic.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { ResidentProcess } from './resident-process.js';
 import { compileScript } from './netlink/compile.js';
 import { NetlinkRelay, RelayUnavailable } from './netlink/relay.js';
 
@@ -72,67 +73,29 @@ function commandFor(opts: NftOptions): (args: string[]) => Command {
 }
 
 /** One `nft -i` process taking one transaction at a time. */
-class ResidentNft {
-  private readonly child: ChildProcess;
+class ResidentNft extends ResidentProcess {
   private err = '';
-  private waiter: (() => void) | null = null;
-  private exited = false;
   transactions = 0;
 
   constructor(command: Command) {
-    this.child = spawn(command[0], command[1], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, HOME: '/nonexistent' } });
+    super(command[0], command[1], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, HOME: '/nonexistent' } });
     this.child.stderr!.setEncoding('utf8');
-    this.child.stderr!.on('data', (s: string) => { this.err += s; this.waiter?.(); });
-    this.child.on('exit', () => { this.exited = true; this.waiter?.(); });
-    this.child.on('error', () => { this.exited = true; this.waiter?.(); });
-    this.child.stdin!.on('error', () => undefined);
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  get alive(): boolean {
-    return !this.exited;
+    this.child.stderr!.on('data', (s: string) => { this.err += s; this.wake(); });
   }
 
   async apply(line: string, timeoutMs: number): Promise<void> {
     this.transactions++;
     this.child.stdin!.write(`${line}\n${MARKER}\n`);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    const out = await this.waitFor(() => {
       const m = MARKER_ERROR.exec(this.err);
-      if (m) {
-        const out = this.err.slice(0, m.index);
-        this.err = this.err.slice(m.index + m[0].length);
-        if (out.includes('Error')) throw new Error(`nft failed: ${out.trim().slice(0, 2000)}`);
-        return;
-      }
-      if (this.exited) throw new Error(`resident nft exited: ${this.err.trim().slice(0, 2000)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        this.kill();
-        throw new Error(`nft did not finish a transaction within ${timeoutMs} ms`);
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiter = () => { clearTimeout(t); resolve(); };
-      });
-      this.waiter = null;
-    }
-  }
-
-  kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
-  }
-
-  /** Ends the process (EOF on its input), killing it if it has not exited within a second. */
-  async close(): Promise<void> {
-    if (this.exited) return;
-    this.child.stdin!.end();
-    const t = setTimeout(() => this.kill(), 1000);
-    await new Promise<void>((resolve) => { if (this.exited) resolve(); else this.child.once('exit', () => resolve()); });
-    clearTimeout(t);
+      if (!m) return undefined;
+      const text = this.err.slice(0, m.index);
+      this.err = this.err.slice(m.index + m[0].length);
+      return text;
+    }, Date.now() + timeoutMs,
+    () => new Error(`resident nft exited: ${this.err.trim().slice(0, 2000)}`),
+    () => new Error(`nft did not finish a transaction within ${timeoutMs} ms`));
+    if (out.includes('Error')) throw new Error(`nft failed: ${out.trim().slice(0, 2000)}`);
   }
 }
 

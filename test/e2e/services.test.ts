@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostResolvConf, parseResolvConf, type ResolvConf } from '../../src/kubelet/pods/dns.js';
 import { startServerProcess, run, K8TS, type ServerProcess } from './server-process.js';
+import { reachableBackends } from '../proxy/nft-readback.js';
 
 const DNS_ASK = join(import.meta.dirname, 'dns-ask.js');
 const HTTP_PROBE = join(import.meta.dirname, 'http-probe.js');
@@ -61,7 +62,10 @@ const MANIFEST = {
             terminationGracePeriodSeconds: 2,
             containers: [{
               name: 'httpd', ...BUSYBOX, command: ['sh', '-c', WEB], ports: [{ containerPort: 8080, name: 'http' }],
-              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 1 },
+              // Three misses of 2 s, not one of 1 s: on a loaded 2-core machine a single slow probe
+              // turned every pod unready (the slices then held none and the tests saw refusals).
+              // Traffic is timed from the slice change, so this does not loosen what is measured.
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 3 },
             }],
           },
         },
@@ -134,7 +138,9 @@ interface Answer { t: number; ms: number; name: string }
 const probeLog: Answer[] = [];
 let probe: ChildProcess | null = null;
 
+let probedIP = '';
 function startProbe(ip: string): void {
+  probedIP = ip;
   const [cmd, argv] = sp.inNetns(process.execPath, [HTTP_PROBE, `http://${ip}/`, '10']);
   const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   probe = p;
@@ -166,9 +172,21 @@ async function followsAfter(t0: number, good: (name: string) => boolean, all: st
     if (firstOf.includes(-1)) return false;
     from = Math.max(from, ...firstOf);
     return s.length - from >= STEADY && { ms: Math.max(0, s[from]!.t - t0) };
-  }).then((r) => r.ms, (err: Error) => {
-    throw new Error(`${err.message.split('\n')[0]}; answers since the change: ${JSON.stringify(seen().slice(-40).map((a) => a.name))}`);
+  }).then((r) => r.ms, async (err: Error) => {
+    throw new Error(`${err.message.split('\n')[0]}; answers since the change: ${JSON.stringify(seen().slice(-40).map((a) => a.name))}; ${await kernelView()}`);
   });
+}
+
+/** What the kernel does now with a connection to the probed Service (from the proxy's tables), and the endpoints: when traffic did not follow, was it the rules? */
+async function kernelView(): Promise<string> {
+  try {
+    const seen = reachableBackends(JSON.parse(await inNetns('nft', ['-j', 'list', 'ruleset'])));
+    const slices = JSON.parse(await kubectl('get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'json')) as { items: { endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] }[] };
+    const ready = slices.items.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).map((e) => e.addresses[0]));
+    return `kernel sends ${probedIP}:80 to ${seen.get(`${probedIP} . tcp . 80`) ?? 'nothing'}; ready endpoints ${JSON.stringify(ready)}`;
+  } catch (e) {
+    return `kernel view unavailable: ${(e as Error).message}`;
+  }
 }
 
 /** Scales the web RC and waits for that many ready endpoints; returns the slice change (the latest one when nothing had to change). */

@@ -7,7 +7,7 @@
 // Why a socket at all: nft 1.0.6 lists every chain and set of the namespace before each
 // transaction that adds a rule or an element (~10-15 ms of kernel and nft CPU at 10,000 services);
 // messages written straight to the kernel skip that listing (bench/proxy.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { ResidentProcess } from '../resident-process.js';
 import { batch, parseReplies, type Reply } from './messages.js';
 
 // The relay. SO_SNDBUFFORCE/SO_RCVBUFFORCE (root) so a batch of a few hundred messages and its
@@ -46,34 +46,29 @@ export class NetlinkError extends Error {
 }
 
 /** A resident relay carrying one nf_tables transaction at a time. */
-export class NetlinkRelay {
-  private readonly child: ChildProcess;
+export class NetlinkRelay extends ResidentProcess {
   private readonly ready: Promise<void>;
+  private started = false;
+  private startedOrGone!: () => void;
   private buf: Buffer = Buffer.alloc(0);
   private replies: Reply[] = [];
-  private wake: (() => void) | null = null;
-  private exited = false;
   private stderr = '';
   private seq = 1;
-  private started = false;
 
   constructor(command: [string, string[]]) {
-    this.child = spawn(command[0], [...command[1], '-e', RELAY], { stdio: ['pipe', 'pipe', 'pipe'] });
+    super(command[0], [...command[1], '-e', RELAY], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.ready = new Promise<void>((resolve) => { this.startedOrGone = resolve; });
+    if (this.exited) this.startedOrGone();
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (s: string) => { this.stderr = (this.stderr + s).slice(-2000); });
-    this.child.stdin!.on('error', () => undefined);
-    let started!: () => void;
-    this.ready = new Promise<void>((resolve) => { started = resolve; });
-    let waitingForReady = true;
     this.child.stdout!.on('data', (b: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, b]) : b;
-      if (waitingForReady) {
-        const nl = this.buf.indexOf(10);
+      if (!this.started) {
+        const nl = this.buf.indexOf(10); // the relay's "ready" line, once its socket is bound
         if (nl < 0) return;
         this.buf = this.buf.subarray(nl + 1);
-        waitingForReady = false;
         this.started = true;
-        started();
+        this.startedOrGone();
       }
       while (this.buf.length >= 4) {
         const len = this.buf.readUInt32BE(0);
@@ -81,19 +76,12 @@ export class NetlinkRelay {
         this.replies.push(...parseReplies(this.buf.subarray(4, 4 + len)));
         this.buf = this.buf.subarray(4 + len);
       }
-      this.wake?.();
+      this.wake();
     });
-    const gone = () => { this.exited = true; started(); this.wake?.(); };
-    this.child.on('exit', gone);
-    this.child.on('error', gone);
   }
 
-  get alive(): boolean {
-    return !this.exited;
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
+  protected override onExit(): void {
+    this.startedOrGone?.();
   }
 
   /**
@@ -103,43 +91,18 @@ export class NetlinkRelay {
   async transact(messages: ((seq: number) => Buffer)[], timeoutMs: number): Promise<void> {
     await this.ready;
     if (!this.started) throw new RelayUnavailable(`netlink relay did not start: ${this.stderr.trim() || 'no perl?'}`);
-    if (this.exited) throw new Error(`netlink relay exited: ${this.stderr.trim()}`);
     const b = batch(messages, this.seq);
     this.seq = (b.fenceSeq + 1) % 0x7fffffff || 1;
     this.replies = [];
     const frame = (x: Buffer) => { const f = Buffer.alloc(4); f.writeUInt32BE(x.length); return f; };
     this.child.stdin!.write(Buffer.concat([frame(b.bytes), b.bytes, frame(b.fence), b.fence]));
-    const deadline = Date.now() + timeoutMs;
+    await this.waitFor(() => (this.replies.some((r) => r.seq === b.fenceSeq) ? true : undefined), Date.now() + timeoutMs,
+      () => new Error(`netlink relay exited: ${this.stderr.trim()}`),
+      () => new Error(`nf_tables did not answer within ${timeoutMs} ms`));
     const index = new Map(b.seqs.map((s, i) => [s, i]));
-    for (;;) {
-      const errors = this.replies.filter((r) => r.error !== undefined && r.error !== 0 && index.has(r.seq));
-      if (this.replies.some((r) => r.seq === b.fenceSeq)) {
-        if (errors.length) {
-          const first = errors.reduce((a, r) => (index.get(r.seq)! < index.get(a.seq)! ? r : a));
-          throw new NetlinkError(`nf_tables refused message ${index.get(first.seq)! + 1} of ${b.seqs.length}: errno ${-first.error!}`, -first.error!, index.get(first.seq)!);
-        }
-        return;
-      }
-      if (this.exited) throw new Error(`netlink relay exited: ${this.stderr.trim()}`);
-      const left = deadline - Date.now();
-      if (left <= 0) { this.kill(); throw new Error(`nf_tables did not answer within ${timeoutMs} ms`); }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.wake = () => { clearTimeout(t); resolve(); };
-      });
-      this.wake = null;
-    }
-  }
-
-  kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
-  }
-
-  async close(): Promise<void> {
-    if (this.exited) return;
-    this.child.stdin!.end();
-    const t = setTimeout(() => this.kill(), 1000);
-    await new Promise<void>((resolve) => { if (this.exited) resolve(); else this.child.once('exit', () => resolve()); });
-    clearTimeout(t);
+    const errors = this.replies.filter((r) => r.error !== undefined && r.error !== 0 && index.has(r.seq));
+    if (!errors.length) return;
+    const first = errors.reduce((a, r) => (index.get(r.seq)! < index.get(a.seq)! ? r : a));
+    throw new NetlinkError(`nf_tables refused message ${index.get(first.seq)! + 1} of ${b.seqs.length}: errno ${-first.error!}`, -first.error!, index.get(first.seq)!);
   }
 }
