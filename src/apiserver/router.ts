@@ -18,11 +18,20 @@ export type RouteResult = Route | 'not-found' | null;
 
 /** null: not an API resource path at all (let other routes try); 'not-found': an API path we do not serve. */
 export function routeRequest(ctx: ServerContext, pathname: string): RouteResult {
-  let segs: string[];
-  try {
-    segs = pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
-  } catch {
-    throw errors.badRequest(`malformed path: ${pathname}`);
+  const segs: string[] = [];
+  // Most paths have nothing percent-encoded: no decoding to do (nor to fail).
+  const encoded = pathname.includes('%');
+  for (const s of pathname.split('/')) {
+    if (s === '') continue;
+    if (!encoded) {
+      segs.push(s);
+      continue;
+    }
+    try {
+      segs.push(decodeURIComponent(s));
+    } catch {
+      throw errors.badRequest(`malformed path: ${pathname}`);
+    }
   }
   let group: string, version: string, rest: string[];
   if (segs[0] === 'api' && segs.length >= 2) {

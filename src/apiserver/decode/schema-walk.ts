@@ -86,15 +86,40 @@ export function collectRefs(root: TSchema, into = new Map<string, TSchema>()): M
 export function walk(value: unknown, schema: TSchema, opts: WalkOptions): WalkResult {
   const out: WalkResult = { unknown: [], mismatches: [] };
   const refs = opts.refs ?? collectRefs(schema);
-  visit(value, schema as Obj, '', 'Object', refs, opts, out);
+  visit(value, schema as Obj, { segs: [], brackets: [] }, 'Object', refs, opts, out);
   return out;
 }
 
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
+/**
+ * The JSON path being walked, as a stack of segments: the text ("spec.containers[1].image") is
+ * only built for the rare field that is reported, not for every field of every request body.
+ */
+interface Path {
+  segs: string[];
+  /** brackets[i]: segs[i] is a list index or map key, written "[x]" rather than ".x". */
+  brackets: boolean[];
 }
 
-function visit(v: unknown, s: Obj, path: string, parentType: string, refs: Map<string, TSchema>, opts: WalkOptions, out: WalkResult): void {
+function pathText(p: Path): string {
+  let s = '';
+  for (let i = 0; i < p.segs.length; i++) {
+    if (p.brackets[i]) s += `[${p.segs[i]}]`;
+    else s += s ? `.${p.segs[i]}` : p.segs[i];
+  }
+  return s;
+}
+
+function push(p: Path, seg: string, bracket: boolean): void {
+  p.segs.push(seg);
+  p.brackets.push(bracket);
+}
+
+function pop(p: Path): void {
+  p.segs.pop();
+  p.brackets.pop();
+}
+
+function visit(v: unknown, s: Obj, path: Path, parentType: string, refs: Map<string, TSchema>, opts: WalkOptions, out: WalkResult): void {
   if (typeof s.$ref === 'string') {
     const target = refs.get(s.$ref);
     if (!target) return;
@@ -109,7 +134,7 @@ function visit(v: unknown, s: Obj, path: string, parentType: string, refs: Map<s
     const branches = s.anyOf as Obj[];
     const hit = branches.find((b) => primitiveMatches(v, typeof b.$ref === 'string' ? (refs.get(b.$ref) as Obj) ?? b : b));
     if (!hit) {
-      out.mismatches.push(`json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${parentType}.${stripIndexes(path)} of type ${s['x-pb-type'] === 'quantity' ? 'resource.Quantity' : 'intstr.IntOrString'}`);
+      out.mismatches.push(`json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${parentType}.${stripIndexes(pathText(path))} of type ${s['x-pb-type'] === 'quantity' ? 'resource.Quantity' : 'intstr.IntOrString'}`);
       return;
     }
     if (s['x-pb-type'] === 'quantity' && typeof v === 'string') {
@@ -122,7 +147,7 @@ function visit(v: unknown, s: Obj, path: string, parentType: string, refs: Map<s
   }
   if (s.const !== undefined) return;
   if (!primitiveMatches(v, s)) {
-    out.mismatches.push(`json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${parentType}.${stripIndexes(path)} of type ${goTypeName(s as TSchema)}`);
+    out.mismatches.push(`json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${parentType}.${stripIndexes(pathText(path))} of type ${goTypeName(s as TSchema)}`);
     return;
   }
   if (typeof v === 'string' && typeof s['x-pb-type'] === 'string') {
@@ -139,7 +164,9 @@ function visit(v: unknown, s: Obj, path: string, parentType: string, refs: Map<s
     const arr = v as unknown[];
     for (let i = 0; i < arr.length; i++) {
       if (arr[i] === null) continue;
-      visit(arr[i], items, `${path}[${i}]`, parentType, refs, opts, out);
+      push(path, String(i), true);
+      visit(arr[i], items, path, parentType, refs, opts, out);
+      pop(path);
     }
     return;
   }
@@ -150,24 +177,25 @@ function visit(v: unknown, s: Obj, path: string, parentType: string, refs: Map<s
   const patternSchema = pattern ? Object.values(pattern)[0] : undefined;
   const additional = s.additionalProperties;
   const typeName = typeof s.$id === 'string' ? s.$id.slice(s.$id.lastIndexOf('.') + 1) : parentType;
+  const bracket = patternSchema !== undefined && !props;
   for (const key of Object.keys(o)) {
     const child = o[key];
-    const childPath = patternSchema && !props ? `${path}[${key}]` : join(path, key);
     if (child === null) {
       // Go leaves the field at its zero value: the same as omitting it.
       delete o[key];
       continue;
     }
     const ps = props?.[key];
-    if (ps) {
-      visit(child, ps, childPath, typeName, refs, opts, out);
-    } else if (patternSchema) {
-      visit(child, patternSchema, childPath, typeName, refs, opts, out);
+    const cs = ps ?? patternSchema ?? (additional && typeof additional === 'object' ? additional as Obj : undefined);
+    if (cs) {
+      push(path, key, bracket);
+      visit(child, cs, path, typeName, refs, opts, out);
+      pop(path);
     } else if (additional === false) {
-      out.unknown.push(childPath);
+      push(path, key, bracket);
+      out.unknown.push(pathText(path));
+      pop(path);
       if (opts.dropUnknown) delete o[key];
-    } else if (additional && typeof additional === 'object') {
-      visit(child, additional as Obj, childPath, typeName, refs, opts, out);
     }
   }
 }

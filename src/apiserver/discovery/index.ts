@@ -48,7 +48,8 @@ export function discoveryRoutes(resources: ResourceDef[], opts: DiscoveryOptions
 
   return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     if (!isReadMethod(req)) return false;
-    const path = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+    const pathname = url.pathname; // a getter that builds a new string on every read
+    const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
     // The answer depends on Accept; caches between us and the client must know.
     if (path === '/api' || path === '/apis') {
       res.setHeader('Vary', 'Accept');

@@ -52,7 +52,8 @@ export function openapiRoutes(resources: ResourceDef[], opts: OpenApiOptions = {
   const v2 = cachedBody(swaggerV2Protobuf(GIT_VERSION), 'application/octet-stream');
 
   return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
-    const path = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+    const pathname = url.pathname; // a getter that builds a new string on every read
+    const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
     if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') {
       if (!isReadMethod(req)) return false;
       // Only the protobuf form exists; a JSON-only client gets 404 rather than an empty spec it would trust.

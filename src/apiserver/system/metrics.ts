@@ -73,20 +73,44 @@ export function apiserverMetrics(registry: Registry, opts: MetricsOptions = {}):
   };
 }
 
+/** The labelled children of one label set (without code), bound once: prom-client checks and hashes labels on every unbound call. */
+interface Series {
+  duration: { observe(v: number): void };
+  byCode: Map<number, { inc(v?: number): void }>;
+  labels: Record<string, string>;
+}
+
+/** Series by metrics object, then by the label values joined: a server sees few distinct label sets. */
+const seriesCache = new WeakMap<ApiserverMetrics, Map<string, Series>>();
+
 /** Records one finished request in apiserver_request_total and apiserver_request_duration_seconds. */
 export function observeRequest(m: ApiserverMetrics, r: RequestObservation): void {
-  const labels = {
-    verb: r.verb.toUpperCase(),
-    dry_run: r.dryRun ? 'All' : '',
-    group: r.group ?? '',
-    version: r.version ?? '',
-    resource: r.resource,
-    subresource: r.subresource ?? '',
-    scope: r.scope ?? '',
-    component: 'apiserver',
-  };
-  m.requests.inc({ ...labels, code: String(r.code) });
-  m.duration.observe(labels, r.seconds);
+  const verb = r.verb.toUpperCase();
+  const dryRun = r.dryRun ? 'All' : '';
+  const group = r.group ?? '';
+  const version = r.version ?? '';
+  const subresource = r.subresource ?? '';
+  const scope = r.scope ?? '';
+  let byKey = seriesCache.get(m);
+  if (!byKey) {
+    byKey = new Map();
+    seriesCache.set(m, byKey);
+  }
+  // \0 cannot occur in any of these values (verbs, API groups and versions, resource names).
+  const key = `${verb}\0${dryRun}\0${group}\0${version}\0${r.resource}\0${subresource}\0${scope}`;
+  let s = byKey.get(key);
+  if (!s) {
+    const labels = { verb, dry_run: dryRun, group, version, resource: r.resource, subresource, scope, component: 'apiserver' };
+    s = { duration: m.duration.labels(labels), byCode: new Map(), labels };
+    byKey.set(key, s);
+  }
+  let counter = s.byCode.get(r.code);
+  if (!counter) {
+    counter = m.requests.labels({ ...s.labels, code: String(r.code) });
+    s.byCode.set(r.code, counter);
+  }
+  counter.inc();
+  s.duration.observe(r.seconds);
 }
 
 /** Counts an open watch in apiserver_registered_watchers; call the returned function once when it ends. */

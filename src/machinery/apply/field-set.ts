@@ -183,7 +183,8 @@ export function indexElement(i: number): PathElement {
 
 const RANK: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
-function compareElements(a: PathElement, b: PathElement): number {
+/** The order of path elements in fieldsV1 (and in sorted paths): fields, keys, values, then indexes. */
+export function compareElements(a: PathElement, b: PathElement): number {
   const ra = RANK[a[0]] ?? 9;
   const rb = RANK[b[0]] ?? 9;
   if (ra !== rb) return ra - rb;

@@ -14,7 +14,7 @@ import {
   BEFORE_FIRST_APPLY_MANAGER, capUpdateManagers, decodeManagedFields, encodeManagedFields, formatTime, managerId,
   printManager, STRIPPED_FIELDS, type ManagedFieldsEntry, type ManagerState, type Managers,
 } from './managed-fields.js';
-import { addedFieldSet, compareValues, deepEqual, dropNulls, mergeValues, prune, toFieldSet } from './typed.js';
+import { addedFieldsV1, compareValues, deepEqual, dropNulls, mergeValues, prune, toFieldSet } from './typed.js';
 
 type Obj = Record<string, unknown>;
 
@@ -136,19 +136,10 @@ function ownable(set: FieldSet, ignored: string[][] | undefined): FieldSet {
   return withoutIgnored(set.difference(STRIPPED_FIELDS).compact(), ignored);
 }
 
-const STRIPPED_PATHS = STRIPPED_FIELDS.paths();
-
-/** ownable(set), changing a set nobody else holds in place instead of copying it twice. */
-function makeOwnable(set: FieldSet, ignored: string[][] | undefined): FieldSet {
-  for (const p of STRIPPED_PATHS) {
-    const node = set.at(p);
-    if (node) node.member = false;
-  }
-  for (const p of ignored ?? []) {
-    if (p.length === 0) continue;
-    set.at(p.slice(0, -1).map(fieldElement))?.children.delete(fieldElement(p[p.length - 1]!));
-  }
-  return set.compact();
+/** The ignored field paths as a trie of their path elements (an empty path ignores nothing). */
+function ignoredTrie(ignored: string[][] | undefined): FieldSet | undefined {
+  if (!ignored?.length) return undefined;
+  return FieldSet.fromPaths(ignored.filter((p) => p.length > 0).map((p) => p.map(fieldElement)));
 }
 
 function writeManagedFields(o: Obj, managers: Managers): Obj {
@@ -208,15 +199,15 @@ export function trackCreate(opts: Omit<TrackUpdateOptions, 'old'>): object {
   if (!isPlainObject(updated) || (isPlainObject(updated.metadata) && 'managedFields' in updated.metadata)) {
     return trackUpdate({ ...opts, old: null });
   }
-  const changed = makeOwnable(addedFieldSet(updated, schemaNode(opts.schema)), opts.ignoredFields);
+  const fieldsV1 = addedFieldsV1(updated, schemaNode(opts.schema), STRIPPED_FIELDS, ignoredTrie(opts.ignoredFields));
   const meta = metadataOf(updated);
-  if (changed.isEmpty()) return updated;
+  if (fieldsV1 === null) return updated;
   // Keys in encodeManagedFields' order, so the JSON is byte-for-byte the same.
   const e: ManagedFieldsEntry = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion };
   const time = formatTime(opts.now);
   if (time) e.time = time;
   e.fieldsType = 'FieldsV1';
-  e.fieldsV1 = changed.toFieldsV1();
+  e.fieldsV1 = fieldsV1;
   if (opts.subresource) e.subresource = opts.subresource;
   meta.managedFields = [e];
   return updated;

@@ -5,7 +5,7 @@
 // objects are structs (named fields), maps (free keys) or atomic.
 import { isPlainObject } from '../patch/patch-errors.js';
 import { fieldSchema, isNamedField, itemSchema, keyDefault, ssaKind, type SchemaNode, type SsaKind } from '../patch/schema-meta.js';
-import { fieldElement, FieldSet, formatElement, formatPath, keyElement, valueElement, type FieldPath, type PathElement } from './field-set.js';
+import { compareElements, fieldElement, FieldSet, formatElement, formatPath, keyElement, valueElement, type FieldPath, type PathElement } from './field-set.js';
 
 type Obj = Record<string, unknown>;
 
@@ -192,27 +192,29 @@ export function compareValues(l: unknown, r: unknown, n: SchemaNode | undefined)
 }
 
 /**
- * What compareValues({}, value) reports as added, in one walk that builds the trie directly (no
- * path arrays, no second object): the field set a create gives its manager. Same rules as
- * walkCompare with nothing on the left, so the two never disagree.
+ * What compareValues({}, value) reports as added, with `stripped`'s member paths no longer members
+ * (their children stay) and `ignored`'s member paths left out with everything under them, straight
+ * as the fieldsV1 JSON FieldSet.toFieldsV1 would give (same keys, same order), or null when nothing
+ * is left: the field set a create gives its only manager, in one walk that builds no trie (no path
+ * arrays, no compacting, no second object). Same rules as walkCompare with nothing on the left,
+ * so the two never disagree (track-create.test.ts compares trackCreate with trackUpdate).
  */
-export function addedFieldSet(value: unknown, n: SchemaNode | undefined): FieldSet {
-  const set = new FieldSet();
-  walkAdded(value, n, set, true, true);
-  return set.compact();
+export function addedFieldsV1(value: unknown, n: SchemaNode | undefined, stripped: FieldSet | undefined, ignored: FieldSet | undefined): Obj | null {
+  return fieldsV1Added(value, n, true, true, stripped, ignored);
 }
 
-function walkAdded(r: unknown, n: SchemaNode | undefined, node: FieldSet, root: boolean, structField: boolean): void {
-  if (r === null || r === undefined) return;
-  const k = kindFor(n, r);
+function fieldsV1Added(r: unknown, n: SchemaNode | undefined, root: boolean, structField: boolean, stripped: FieldSet | undefined, ignored: FieldSet | undefined): Obj | null {
+  if (r === null || r === undefined) return null;
+  // kindFor(n, r) without its rest array: this runs for every field of every object created.
+  let k = ssaKind(n);
+  if (k.kind === 'untyped') k = kindFor(n, r);
   const leaf = k.kind === 'scalar' || k.kind === 'untyped'
     || (k.kind === 'list' && (k.listType === 'atomic' || !Array.isArray(r)))
     || ((k.kind === 'map' || k.kind === 'struct') && (k.atomic || !isPlainObject(r)))
     || isEmptyValue(r);
-  if (leaf) {
-    if (!root) node.member = true;
-    return;
-  }
+  const unstripped = !root && !(stripped?.member ?? false);
+  if (leaf) return unstripped ? {} : null;
+  const entries: [PathElement, Obj][] = [];
   if (k.kind === 'list') {
     const is = itemSchema(n);
     const R = indexListAllowingDuplicates(k, r as unknown[], is);
@@ -220,17 +222,35 @@ function walkAdded(r: unknown, n: SchemaNode | undefined, node: FieldSet, root: 
     for (const pe of R.pes) {
       if (seen.has(pe)) continue;
       seen.add(pe);
-      walkAdded(R.byPe.get(pe), is, node.child(pe), false, false);
+      addEntry(entries, pe, R.byPe.get(pe), is, false, stripped, ignored);
     }
   } else {
     const o = r as Obj;
+    const struct = k.kind === 'struct';
     for (const key of Object.keys(o)) {
       const fs = fieldSchema(n, key);
-      const structValued = k.kind === 'struct' && isNamedField(n, key) && ssaKind(fs).kind === 'struct';
-      walkAdded(o[key], fs, node.child(fieldElement(key)), false, structValued);
+      const structValued = struct && isNamedField(n, key) && ssaKind(fs).kind === 'struct';
+      addEntry(entries, fieldElement(key), o[key], fs, structValued, stripped, ignored);
     }
   }
-  if (!root && !structField) node.member = true;
+  const member = unstripped && !structField;
+  if (!member && entries.length === 0) return null;
+  if (entries.length > 1) entries.sort(byElement);
+  const out: Obj = {};
+  if (member && entries.length) out['.'] = {};
+  for (const [pe, c] of entries) out[pe] = c;
+  return out;
+}
+
+function addEntry(entries: [PathElement, Obj][], pe: PathElement, v: unknown, n: SchemaNode | undefined, structValued: boolean, stripped: FieldSet | undefined, ignored: FieldSet | undefined): void {
+  const ig = ignored?.children.get(pe);
+  if (ig?.member) return;
+  const c = fieldsV1Added(v, n, false, structValued, stripped?.children.get(pe), ig);
+  if (c) entries.push([pe, c]);
+}
+
+function byElement(a: [PathElement, Obj], b: [PathElement, Obj]): number {
+  return compareElements(a[0], b[0]);
 }
 
 function walkCompare(l: unknown, r: unknown, n: SchemaNode | undefined, path: FieldPath, c: Comparison, structField: boolean): void {
