@@ -330,6 +330,7 @@ async function main(): Promise<void> {
       'generate all rules (ms)': kernel.generateMs, 'load full table (ms)': kernel.fullLoadMs,
       'add one service p50/p99 (ms)': `${kernel.addOneP50Ms} / ${kernel.addOneP99Ms} (anchor ${ANCHOR_ADD_MS}, goal <= ${GOAL_ADD_P99_MS} p99)`,
       'add one service, resident writer CPU mean (ms)': kernel.addOneResidentWriterCpuMeanMs,
+      'samples written as netlink messages (of add + change + remove)': `${kernel.netlinkTransactions} of ${3 * SAMPLES}`,
       'add one service, nft -f process CPU p50/p99 (ms)': `${kernel.addOneNftProcessCpuP50Ms} / ${kernel.addOneNftProcessCpuP99Ms}`,
       'load average (1 min) before / after': `${kernel.loadAvg1m.beforeSamples} / ${kernel.loadAvg1m.after}`,
       'change one service p50/p99 (ms)': `${kernel.changeOneP50Ms} / ${kernel.changeOneP99Ms}`,

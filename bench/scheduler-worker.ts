@@ -8,6 +8,7 @@
 //              workload's nodes and pre-placed pods, then {bound, inFlight} every 100 ms, and its
 //              metrics when told to stop.
 //   creator:   creates the measured pods (32 in flight) when told 'go'; reports when done.
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { RestClient } from '../src/client/rest.js';
@@ -22,6 +23,19 @@ export interface WorkerInput {
   scale: number;
   full: boolean;
   namespace: string;
+}
+
+/**
+ * CPU milliseconds (user + system) of the calling thread: /proc/thread-self names whichever thread
+ * reads it, and readFileSync runs on the caller, so a worker measures itself. Node 20 has no
+ * process.threadCpuUsage. Linux only; NaN elsewhere. Clock ticks are 10 ms.
+ */
+export function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch { return NaN; }
 }
 
 /** Wall-clock milliseconds comparable across threads. */
@@ -55,6 +69,7 @@ async function schedulerRole(input: WorkerInput, w: ReturnType<typeof workloads>
   // Ready = the informers have delivered the nodes and the pre-placed pods to the cache.
   while (sched.cache.liveNodes().length < w.nodes || sched.cache.podCount < w.initPods) await new Promise((r) => setTimeout(r, 20));
   port.postMessage({ type: 'ready', syncMs: now() - t });
+  const cpu0 = threadCpuMs();
   let maxInFlight = 0;
   const tick = setInterval(() => {
     const inFlight = sched.inFlightBindings();
@@ -64,13 +79,14 @@ async function schedulerRole(input: WorkerInput, w: ReturnType<typeof workloads>
   port.on('message', async (m: { type: string }) => {
     if (m.type !== 'stop') return;
     clearInterval(tick);
+    const cpuMs = threadCpuMs() - cpu0;
     const algo = await sums(sched.metrics.algorithmDuration as Histogram);
     const bind = await sums(sched.metrics.bindingDuration as Histogram);
     const bound = (await sums(sched.metrics.podSchedulingDuration as Histogram)).count;
     await sched.stop();
     client.close();
     port.postMessage({
-      type: 'stopped', bound, maxInFlight, rssMB: Math.round(process.memoryUsage().rss / 1e6),
+      type: 'stopped', bound, maxInFlight, cpuMs, rssMB: Math.round(process.memoryUsage().rss / 1e6),
       algorithmMeanMs: algo.count ? (algo.sum / algo.count) * 1000 : NaN,
       bindingMeanMs: bind.count ? (bind.sum / bind.count) * 1000 : NaN,
     });
@@ -82,9 +98,10 @@ async function creatorRole(input: WorkerInput, w: ReturnType<typeof workloads>[n
   port.on('message', async (m: { type: string }) => {
     if (m.type !== 'go') return;
     const t = now();
+    const cpu0 = threadCpuMs();
     await parallel(w.measurePods, 32, (i) => client.create(PODS, w.pod(i, input.namespace)));
     client.close();
-    port.postMessage({ type: 'created', ms: now() - t });
+    port.postMessage({ type: 'created', ms: now() - t, cpuMs: threadCpuMs() - cpu0 });
   });
   port.postMessage({ type: 'ready' });
 }

@@ -14,8 +14,14 @@
 //
 // Also where the time goes: the scheduling algorithm's mean latency, the binding call's mean
 // latency and the most bindings seen in flight at once, the API server's pod-create rate in the
-// same run, and the store's commits (group commit: writes per fsync). Writes
-// bench/results/scheduler-<date>.json.
+// same run, and the store's commits (group commit: writes per fsync); CPU per measured pod of the
+// API server's thread, the scheduler's thread, the pod creator's thread and the whole process.
+// Writes bench/results/scheduler-<date>.json.
+//
+// Profiling: `node --cpu-prof --cpu-prof-dir=DIR dist/bench/scheduler.js --no-cycle --only X`
+// writes one .cpuprofile per thread (workers inherit the flag), numbered by thread (the number
+// before the sequence in the file name): 0 is the API server, then each workload's scheduler and
+// pod creator in turn (1 and 2 for the first).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -142,7 +148,8 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([bound, new Promise((r) => { timer = setTimeout(r, deadlineMs); })]);
     clearTimeout(timer);
-    const createMs = (await created).ms as number;
+    const createdMsg = await created;
+    const createMs = createdMsg.ms as number;
     const stats1 = store.stats();
     const serverCpu1 = mainThreadCpuMs();
     const serverUserMs = serverCpu1.user - serverCpu0.user;
@@ -171,7 +178,10 @@ async function runWorkload(w: Workload, cluster: TestCluster, nodeSecs: number, 
       apiCreatePodsPerSec: Math.round(w.measurePods / (createMs / 1000)),
       serverCpuMsPerPod: Number((serverCpuMs / Math.max(1, Math.min(done, w.measurePods))).toFixed(3)),
       serverSystemCpuMsPerPod: Number((serverSysMs / Math.max(1, Math.min(done, w.measurePods))).toFixed(3)),
-      processCpuMsPerPod: Number(((processCpu.user + processCpu.system) / 1000 / Math.max(1, Math.min(done, w.measurePods))).toFixed(3)), algorithmMeanMs: Number((stopped.algorithmMeanMs as number).toFixed(3)),
+      processCpuMsPerPod: Number(((processCpu.user + processCpu.system) / 1000 / Math.max(1, Math.min(done, w.measurePods))).toFixed(3)),
+      schedulerThreadCpuMsPerPod: Number(((stopped.cpuMs as number) / Math.max(1, Math.min(done, w.measurePods))).toFixed(3)),
+      creatorThreadCpuMsPerPod: Number(((createdMsg.cpuMs as number) / w.measurePods).toFixed(3)),
+      algorithmMeanMs: Number((stopped.algorithmMeanMs as number).toFixed(3)),
       bindingMeanMs: Number((stopped.bindingMeanMs as number).toFixed(1)), maxBindingsInFlight: Math.max(peakInFlight, stopped.maxInFlight as number),
       storeWrites: writes, storeCommits: commits, storeSyncs: syncs, writesPerSync: Number((writes / Math.max(1, syncs)).toFixed(1)),
       apiServerRssMB: Math.round(peakRss / 1e6), schedulerRssMB: stopped.rssMB, rssBeforeSchedulerMB: Math.round(rssBefore / 1e6),
@@ -252,11 +262,11 @@ async function main(): Promise<void> {
       await cluster.close();
     }
   }
-  const rows = results.map((r) => `${r.workload.padEnd(28)} ${String(r.podsPerSecAvg).padStart(7)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.anchor ?? '-').padStart(7)} ${String(r.ratio ?? '-').padStart(6)} ${String(r.apiCreatePodsPerSec).padStart(9)} ${String(r.algorithmMeanMs).padStart(8)} ${String(r.bindingMeanMs).padStart(8)} ${String(r.maxBindingsInFlight).padStart(7)} ${String(r.writesPerSync).padStart(8)} ${String(r.apiServerRssMB).padStart(7)} ${String(r.serverCpuMsPerPod).padStart(8)} ${String(r.processCpuMsPerPod).padStart(8)}`);
-  process.stdout.write(`${'workload'.padEnd(28)} ${'pods/s'.padStart(7)} ${'p50'.padStart(6)} ${'p99*'.padStart(6)} ${'anchor'.padStart(7)} ${'x'.padStart(6)} ${'create/s'.padStart(9)} ${'algo ms'.padStart(8)} ${'bind ms'.padStart(8)} ${'binds||'.padStart(7)} ${'wr/fsync'.padStart(8)} ${'RSS MB'.padStart(7)} ${'srv ms/p'.padStart(8)} ${'all ms/p'.padStart(8)}\n${rows.join('\n')}\n`);
+  const rows = results.map((r) => `${r.workload.padEnd(28)} ${String(r.podsPerSecAvg).padStart(7)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.anchor ?? '-').padStart(7)} ${String(r.ratio ?? '-').padStart(6)} ${String(r.apiCreatePodsPerSec).padStart(9)} ${String(r.algorithmMeanMs).padStart(8)} ${String(r.bindingMeanMs).padStart(8)} ${String(r.maxBindingsInFlight).padStart(7)} ${String(r.writesPerSync).padStart(8)} ${String(r.apiServerRssMB).padStart(7)} ${String(r.serverCpuMsPerPod).padStart(8)} ${String(r.schedulerThreadCpuMsPerPod).padStart(8)} ${String(r.creatorThreadCpuMsPerPod).padStart(8)} ${String(r.processCpuMsPerPod).padStart(8)}`);
+  process.stdout.write(`${'workload'.padEnd(28)} ${'pods/s'.padStart(7)} ${'p50'.padStart(6)} ${'p99*'.padStart(6)} ${'anchor'.padStart(7)} ${'x'.padStart(6)} ${'create/s'.padStart(9)} ${'algo ms'.padStart(8)} ${'bind ms'.padStart(8)} ${'binds||'.padStart(7)} ${'wr/fsync'.padStart(8)} ${'RSS MB'.padStart(7)} ${'srv ms/p'.padStart(8)} ${'sch ms/p'.padStart(8)} ${'cre ms/p'.padStart(8)} ${'all ms/p'.padStart(8)}\n${rows.join('\n')}\n`);
   process.stdout.write('p99* = the per-second throughput exceeded in 99% of seconds (1st percentile of samples), as scheduler_perf reports Perc99.\n');
   process.stdout.write('binds|| = most binding calls in flight at once; wr/fsync = store writes per fsync (group commit); RSS = the API server process (scheduler and creator threads included).\n');
-  process.stdout.write('srv ms/p = CPU ms per measured pod of the main thread (the API server and store); all ms/p = the whole process (scheduler and creator threads, GC and I/O threads too).\n');
+  process.stdout.write('srv ms/p = CPU ms per measured pod of the main thread (the API server and store); sch/cre ms/p = the scheduler thread and the pod creator thread alone (their JavaScript and its GC on that thread; not the V8 helper threads); all ms/p = the whole process (every thread, GC and I/O helpers too).\n');
   process.stdout.write(`\nscheduling cycle only (real cache and plugins, no API server; assume instead of bind):\n${'workload'.padEnd(28)} ${'pods/s'.padStart(7)} ${'cpu ms/pod'.padStart(11)} ${'pods/cpu-s'.padStart(11)} ${'anchor'.padStart(7)}\n`);
   for (const c of cycles) process.stdout.write(`${c.workload.padEnd(28)} ${String(c.podsPerSec).padStart(7)} ${String(c.cpuMsPerPod).padStart(11)} ${String(c.cpuBoundPodsPerSec).padStart(11)} ${String(WORKLOADS.find((w) => w.name === c.workload)?.anchor ?? '-').padStart(7)}\n`);
   const dir = join(fileURLToPath(new URL('.', import.meta.url)), '../../bench/results');

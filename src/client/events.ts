@@ -64,19 +64,34 @@ interface Seen {
   lastSeen: number;
 }
 
-/** metav1.Time: RFC 3339 in whole seconds. */
+/** metav1.Time: RFC 3339 in whole seconds ("2026-11-26T14:05:09Z"). */
 function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 export function referenceOf(obj: KubeObject | ObjectReference): ObjectReference {
   if ('metadata' in obj && obj.metadata && typeof obj.metadata === 'object') {
     const o = obj as KubeObject;
-    const ref: ObjectReference = { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, uid: o.metadata.uid, apiVersion: o.apiVersion, resourceVersion: o.metadata.resourceVersion };
-    for (const k of Object.keys(ref) as (keyof ObjectReference)[]) if (ref[k] === undefined) delete ref[k];
+    // Only the fields that are set, added in order (deleting the unset ones afterwards would leave
+    // a slow dictionary-mode object for every event to serialize).
+    const ref: ObjectReference = {};
+    if (o.kind !== undefined) ref.kind = o.kind;
+    if (o.metadata.namespace !== undefined) ref.namespace = o.metadata.namespace;
+    if (o.metadata.name !== undefined) ref.name = o.metadata.name;
+    if (o.metadata.uid !== undefined) ref.uid = o.metadata.uid;
+    if (o.apiVersion !== undefined) ref.apiVersion = o.apiVersion;
+    if (o.metadata.resourceVersion !== undefined) ref.resourceVersion = o.metadata.resourceVersion;
     return ref;
   }
   return obj as ObjectReference;
+}
+
+interface Pending {
+  ref: ObjectReference;
+  type: EventType;
+  reason: string;
+  message: string;
+  at: number;
 }
 
 export class EventRecorder {
@@ -87,7 +102,9 @@ export class EventRecorder {
   private seen = new Map<string, Seen>();
   private similar = new Map<string, { last: number; messages: Set<string> }>();
   private readonly maxSimilar: number;
-  private tail: Promise<void> = Promise.resolve();
+  /** Events waiting to be written, oldest first; one loop (draining) writes them in order. */
+  private pending: Pending[] = [];
+  private draining: Promise<void> | null = null;
   private queued = 0;
   private seq = 0;
   private stopped = false;
@@ -107,12 +124,25 @@ export class EventRecorder {
       this.dropped++;
       return;
     }
-    const ref = referenceOf(obj);
-    const at = this.clock.now();
     this.queued++;
-    this.tail = this.tail.then(() => this.write(ref, type, reason, message, at)).catch((err) => {
-      this.o.log?.('failed to write event', { namespace: ref.namespace, name: ref.name, reason, err: (err as Error)?.message ?? String(err) });
-    }).finally(() => { this.queued--; });
+    this.pending.push({ ref: referenceOf(obj), type, reason, message, at: this.clock.now() });
+    this.draining ??= this.drain();
+  }
+
+  /** Writes queued events one at a time, in order, until none are left. */
+  private async drain(): Promise<void> {
+    // Started from event(): the caller goes on before the first write begins.
+    await undefined;
+    for (let e = this.pending.shift(); e; e = this.pending.shift()) {
+      try {
+        await this.write(e.ref, e.type, e.reason, e.message, e.at);
+      } catch (err) {
+        this.o.log?.('failed to write event', { namespace: e.ref.namespace, name: e.ref.name, reason: e.reason, err: (err as Error)?.message ?? String(err) });
+      } finally {
+        this.queued--;
+      }
+    }
+    this.draining = null;
   }
 
   eventf(obj: KubeObject | ObjectReference, type: EventType, reason: string, fmt: string, ...args: unknown[]): void {
@@ -121,13 +151,13 @@ export class EventRecorder {
 
   /** Resolves when every event recorded so far has been written (or failed). */
   flush(): Promise<void> {
-    return this.tail;
+    return this.draining ?? Promise.resolve();
   }
 
   /** Stops accepting events and waits for queued ones. */
   async shutdown(): Promise<void> {
     this.stopped = true;
-    await this.tail;
+    await this.flush();
   }
 
   private async write(ref: ObjectReference, type: EventType, reason: string, message: string, at: number): Promise<void> {

@@ -12,6 +12,12 @@ export class CycleState {
   /** PreFilter/PreScore plugins that returned Skip: their Filter/Score are not run. */
   skipFilterPlugins = new Set<string>();
   skipScorePlugins = new Set<string>();
+  /**
+   * The framework's memo of the filter plugins to run (those not skipped), made on the first node
+   * filtered: a cycle filters hundreds of nodes, each would otherwise look every plugin up in
+   * skipFilterPlugins. Tied to the skip set's size, which only PreFilter changes.
+   */
+  filtersToRun?: { skipped: number; plugins: unknown[] };
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;

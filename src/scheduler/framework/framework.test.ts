@@ -10,7 +10,7 @@ import { makeNode, makePod, world } from '../testing.js';
 import { Framework, WaitingPods } from './framework.js';
 import { PodInfo } from './pod-info.js';
 import { Code, Status } from './status.js';
-import type { PermitPlugin, PluginFactory } from './types.js';
+import type { FilterPlugin, PermitPlugin, PluginFactory, PreFilterPlugin } from './types.js';
 
 test('a plugin from outside the tree: registered by name, enabled by a profile, holding pods at Permit until allowed or timed out', async () => {
   const clock = new FakeClock();
@@ -62,4 +62,34 @@ test('scores are weighted sums of normalized plugin scores; the best node wins',
   assert.equal(w.fwk.runPreScorePlugins(state, pod, pi, w.snapshot.nodeInfos()).isSuccess(), true);
   const [busy, idle] = w.fwk.runScorePlugins(state, pod, pi, w.snapshot.nodeInfos());
   assert.ok(idle! > busy!, `idle ${idle} should beat busy ${busy}`);
+});
+
+test('a Filter whose PreFilter said Skip is not run on any node; the others run on every node', () => {
+  const clock = new FakeClock();
+  const cache = new SchedulerCache({ clock });
+  for (const n of ['n1', 'n2', 'n3']) cache.addNode(makeNode(n));
+  const snapshot = new Snapshot(cache);
+  snapshot.update();
+  const client = new RestClient({ server: 'http://127.0.0.1:1', maxRetries: 0 });
+  const calls: string[] = [];
+  const skipping: PluginFactory = () => ({ name: 'Skipping', preFilter: () => new Status(Code.Skip), filter: (_s, _p, _pi, n) => { calls.push(`Skipping@${n.name}`); return undefined; } }) as PreFilterPlugin & FilterPlugin;
+  const counting: PluginFactory = () => ({ name: 'Counting', filter: (_s, _p, _pi, n) => { calls.push(`Counting@${n.name}`); return n.name === 'n2' ? Status.unschedulable('no') : undefined; } }) as FilterPlugin;
+  const fwk = new Framework({
+    profile: { schedulerName: 'x', plugins: { multiPoint: { enabled: [{ name: 'Skipping' }, { name: 'Counting' }] } } },
+    registry: new Map([...inTreeRegistry(), ['Skipping', skipping], ['Counting', counting]]), snapshot, client, clock,
+    recorder: new EventRecorder({ client, component: 'x', clock }), lister: { selectorsFor: () => undefined }, nominatedPodsForNode: () => [],
+  });
+  const pod = makePod('p');
+  const pi = new PodInfo(pod);
+  const state = fwk.newCycleState();
+  assert.ok(fwk.runPreFilterPlugins(state, pod, pi, snapshot.nodeInfos()).status.isSuccess());
+  const results = snapshot.nodeInfos().map((n) => fwk.runFilterPlugins(state, pod, n, pi));
+  assert.deepEqual(results.map((s) => s.isSuccess()), [true, false, true]);
+  assert.equal(results[1]!.plugin, 'Counting');
+  assert.deepEqual(calls, ['Counting@n1', 'Counting@n2', 'Counting@n3']);
+  // A fresh cycle without the PreFilter (no skips) runs both.
+  calls.length = 0;
+  fwk.runFilterPlugins(fwk.newCycleState(), pod, snapshot.nodeInfos()[0]!, pi);
+  assert.deepEqual(calls, ['Skipping@n1', 'Counting@n1']);
+  client.close();
 });

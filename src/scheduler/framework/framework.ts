@@ -142,8 +142,14 @@ export class Framework implements Handle {
 
   runFilterPlugins(state: CycleState, pod: Pod, node: NodeInfo, pi?: PodInfo): Status {
     const info = pi ?? podInfoCache(pod);
-    for (const p of this.filter) {
-      if (state.skipFilterPlugins.has(p.name)) continue;
+    let memo = state.filtersToRun;
+    if (!memo || memo.skipped !== state.skipFilterPlugins.size) {
+      memo = { skipped: state.skipFilterPlugins.size, plugins: this.filter.filter((p) => !state.skipFilterPlugins.has(p.name)) };
+      state.filtersToRun = memo;
+    }
+    const plugins = memo.plugins as FilterPlugin[];
+    for (let i = 0; i < plugins.length; i++) {
+      const p = plugins[i]!;
       const s = p.filter(state, pod, info, node);
       if (s && !s.isSuccess()) return s.withPlugin(p.name);
     }
@@ -214,8 +220,13 @@ export class Framework implements Handle {
     const totals = new Array<number>(nodes.length).fill(0);
     for (const { plugin, weight } of this.score) {
       if (state.skipScorePlugins.has(plugin.name)) continue;
+      if (!plugin.normalizeScore) {
+        // Nothing to normalize: add each score in, without a NodeScore per node.
+        for (let i = 0; i < nodes.length; i++) totals[i]! += plugin.score(state, pod, pi, nodes[i]!) * weight;
+        continue;
+      }
       const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: plugin.score(state, pod, pi, n) }));
-      plugin.normalizeScore?.(state, pod, scores);
+      plugin.normalizeScore(state, pod, scores);
       for (let i = 0; i < scores.length; i++) totals[i]! += scores[i]!.score * weight;
     }
     return totals;

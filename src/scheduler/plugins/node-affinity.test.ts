@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CycleState } from '../framework/cycle-state.js';
+import { Code } from '../framework/status.js';
 import { PodInfo } from '../framework/pod-info.js';
 import { makeNode, makePod, world } from '../testing.js';
 import { nodeAffinity, ERR_REASON } from './node-affinity.js';
@@ -33,4 +34,18 @@ test('preferred terms add their weights; normalized to 100 for the best', () => 
   assert.deepEqual(scores.map((s) => s.score), [50, 40]);
   na.normalizeScore!(new CycleState(), pod, scores);
   assert.deepEqual(scores.map((s) => s.score), [100, 80]);
+});
+
+test('PreScore skips Score for a pod without preferred terms, and not for one with them', () => {
+  const plain = makePod('p', { spec: { nodeSelector: { disk: 'ssd' } } });
+  assert.equal(na.preScore(new CycleState(), plain, new PodInfo(plain), w.snapshot.nodeInfos())?.code, Code.Skip);
+  const prefers = makePod('q', { spec: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [
+    { weight: 1, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } },
+  ] } } } });
+  assert.equal(na.preScore(new CycleState(), prefers, new PodInfo(prefers), w.snapshot.nodeInfos()), undefined);
+  // The framework honours the Skip: the pod's score totals leave NodeAffinity out.
+  const state = w.fwk.newCycleState();
+  const pi = new PodInfo(plain);
+  assert.ok(w.fwk.runPreScorePlugins(state, plain, pi, w.snapshot.nodeInfos()).isSuccess());
+  assert.ok(state.skipScorePlugins.has('NodeAffinity'));
 });

@@ -1,8 +1,9 @@
 // Filter: nodeSelector and required node affinity must match the node's labels.
-// Score: the summed weights of the preferred terms the node matches, normalized to 0..100.
+// Score: the summed weights of the preferred terms the node matches, normalized to 0..100 (skipped
+// by PreScore for a pod with no preferred terms).
 // PreFilter narrows the candidates when the required terms name nodes by metadata.name.
 import { Status } from '../framework/status.js';
-import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/types.js';
+import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/types.js';
 import { MAX_NODE_SCORE } from '../framework/types.js';
 import { podMatchesNodeSelectorAndAffinity, termMatchesNode } from './helpers/node-selector.js';
 import { defaultNormalizeScore } from './helpers/normalize.js';
@@ -10,7 +11,7 @@ import { defaultNormalizeScore } from './helpers/normalize.js';
 export const NAME = 'NodeAffinity';
 export const ERR_REASON = "node(s) didn't match Pod's node affinity/selector";
 
-export function nodeAffinity(): PreFilterPlugin & FilterPlugin & ScorePlugin {
+export function nodeAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   return {
     name: NAME,
     eventsToRegister: () => [{ resource: 'Node', action: 'Add' }, { resource: 'Node', action: 'Update' }],
@@ -30,6 +31,11 @@ export function nodeAffinity(): PreFilterPlugin & FilterPlugin & ScorePlugin {
     },
     filter(_state, pod, _pi, node) {
       if (!node.node || !podMatchesNodeSelectorAndAffinity(pod, node.node)) return Status.unresolvable(ERR_REASON);
+      return undefined;
+    },
+    preScore(_state, pod) {
+      // No preferred terms: every node would score 0, so Score is skipped (as upstream's PreScore).
+      if (!pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length) return Status.skip();
       return undefined;
     },
     score(_state, pod, _pi, node) {

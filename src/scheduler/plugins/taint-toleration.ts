@@ -18,9 +18,12 @@ export function taintToleration(): FilterPlugin & ScorePlugin {
       return Status.unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
     },
     score(_state, pod, _pi, node) {
+      const taints = node.node?.spec?.taints;
+      // Scored on every feasible node: an untainted one (the usual case) costs no allocation.
+      if (!taints?.length) return 0;
       const tolerations = (pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
       let n = 0;
-      for (const taint of node.node?.spec?.taints ?? []) {
+      for (const taint of taints) {
         if (taint.effect !== 'PreferNoSchedule') continue;
         if (!tolerations.some((t) => toleratesTaint(t, taint))) n++;
       }

@@ -23,6 +23,8 @@ export interface QueueOptions {
 }
 
 const keyOf = (q: QueuedPodInfo) => q.podInfo.key;
+/** The shared empty answer of nominatedPodsForNode; frozen, so no caller can fill it. */
+const NONE: PodInfo[] = Object.freeze([]) as unknown as PodInfo[];
 
 export class SchedulingQueue {
   private readonly clock: Clock;
@@ -139,6 +141,8 @@ export class SchedulingQueue {
   private popped(q: QueuedPodInfo): QueuedPodInfo {
     q.attempts++;
     this.schedulingCycle++;
+    // Deleted first so the map stays in cycle order: its first entry is the oldest in flight.
+    this.inFlight.delete(q.podInfo.key);
     this.inFlight.set(q.podInfo.key, this.schedulingCycle);
     return q;
   }
@@ -153,8 +157,7 @@ export class SchedulingQueue {
   private pruneInFlightEvents(): void {
     if (this.inFlightEvents.length === 0) return;
     if (this.inFlight.size === 0) { this.inFlightEvents.length = 0; return; }
-    let oldest = Infinity;
-    for (const c of this.inFlight.values()) if (c < oldest) oldest = c;
+    const oldest = this.inFlight.values().next().value as number;
     let drop = 0;
     while (drop < this.inFlightEvents.length && this.inFlightEvents[drop]!.cycle < oldest) drop++;
     if (drop) this.inFlightEvents.splice(0, drop);
@@ -266,9 +269,11 @@ export class SchedulingQueue {
     if (m && m.size === 0) this.nominated.delete(node);
   }
 
+  /** Asked for every node a pod is filtered against: the usual answer (none) allocates nothing. */
   nominatedPodsForNode(node: string): PodInfo[] {
+    if (this.nominated.size === 0) return NONE;
     const m = this.nominated.get(node);
-    return m ? [...m.values()] : [];
+    return m ? [...m.values()] : NONE;
   }
 
   private updateNominated(pod: Pod): void {
