@@ -183,7 +183,10 @@ async function kernelView(): Promise<string> {
     const seen = reachableBackends(JSON.parse(await inNetns('nft', ['-j', 'list', 'ruleset'])));
     const slices = JSON.parse(await kubectl('get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'json')) as { items: { endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] }[] };
     const ready = slices.items.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).map((e) => e.addresses[0]));
-    return `kernel sends ${probedIP}:80 to ${seen.get(`${probedIP} . tcp . 80`) ?? 'nothing'}; ready endpoints ${JSON.stringify(ready)}`;
+    // Why pods went unready, if they did: the kubelet's Unhealthy events (count, message).
+    const events = JSON.parse(await kubectl('get', 'events', '--field-selector', 'reason=Unhealthy', '-o', 'json')) as { items: { count?: number; message?: string; involvedObject?: { name?: string } }[] };
+    const unhealthy = events.items.map((e) => `${e.involvedObject?.name} x${e.count ?? 1}: ${(e.message ?? '').slice(0, 120)}`);
+    return `kernel sends ${probedIP}:80 to ${seen.get(`${probedIP} . tcp . 80`) ?? 'nothing'}; ready endpoints ${JSON.stringify(ready)}; Unhealthy events ${JSON.stringify(unhealthy)}`;
   } catch (e) {
     return `kernel view unavailable: ${(e as Error).message}`;
   }
