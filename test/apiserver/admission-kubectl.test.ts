@@ -62,6 +62,25 @@ test('a quota on requests.cpu refuses pods whose containers do not declare it', 
   assert.match(big.stderr, /pods "big" is forbidden: exceeded quota: cq, requested: requests.cpu=1500m, used: requests.cpu=0, limited: requests.cpu=1/);
 });
 
+test('an update that raises usage is judged and charged by its increase: a Service turned NodePort', async () => {
+  await ok(['create', 'namespace', 'quota3']);
+  await ok(['create', 'quota', 'np', '--hard=services.nodeports=2', '-n', 'quota3']);
+  await ok(['create', 'service', 'nodeport', 'a', '--tcp=80:80', '-n', 'quota3']);
+  await ok(['create', 'service', 'clusterip', 'web', '--tcp=80:80,81:81', '-n', 'quota3']);
+  // Two ports as NodePort need 2 more; 1 of 2 is used.
+  const r = await kubectl(['patch', 'service', 'web', '-n', 'quota3', '-p', '{"spec":{"type":"NodePort"}}']);
+  assert.notEqual(r.code, 0);
+  assert.equal(r.stderr.trim(), 'Error from server (Forbidden): services "web" is forbidden: exceeded quota: np, requested: services.nodeports=2, used: services.nodeports=1, limited: services.nodeports=2');
+  assert.equal(JSON.parse(await ok(['get', 'service', 'web', '-n', 'quota3', '-o', 'json'])).spec.type, 'ClusterIP', 'the refused update changed nothing');
+  // An update that raises nothing is not judged, even with the namespace at its limit.
+  await ok(['label', 'service', 'a', 'tier=edge', '-n', 'quota3']);
+  // With room, the update goes in and only its increase is charged.
+  await ok(['patch', 'quota', 'np', '-n', 'quota3', '-p', '{"spec":{"hard":{"services.nodeports":"3"}}}']);
+  await ok(['patch', 'service', 'web', '-n', 'quota3', '--type=json', '-p', '[{"op":"replace","path":"/spec/type","value":"NodePort"},{"op":"remove","path":"/spec/ports/1"}]']);
+  const q = JSON.parse(await ok(['get', 'quota', 'np', '-n', 'quota3', '-o', 'json']));
+  assert.equal(q.status.used['services.nodeports'], '2');
+});
+
 test('a burst of concurrent creates cannot overrun a quota', async () => {
   await ok(['create', 'namespace', 'burst']);
   await ok(['create', 'quota', 'three', '--hard=pods=3', '-n', 'burst']);

@@ -75,3 +75,25 @@ test('without a counted status the quota counts what is stored', async () => {
       /pods "new" is forbidden: exceeded quota: q, requested: limits.memory=1Gi,pods=1, used: limits.memory=512Mi,pods=1, limited: limits.memory=1Gi,pods=1/);
   });
 });
+
+test('a PersistentVolumeClaim update is charged its added storage only, and refused past the quota', async () => {
+  await withStore(async (store) => {
+    await store.create(QUOTA_KEY, encodeObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'ns' }, spec: { hard: { 'requests.storage': '10Gi' } }, status: { hard: { 'requests.storage': '10Gi' }, used: { 'requests.storage': '5Gi' } } }));
+    const pvcs = { def: { group: '', version: 'v1', plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true } } as unknown as ServedResource;
+    const claim = (size: string): KubeObject => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'ns', resourceVersion: '7' }, spec: { resources: { requests: { storage: size } } } });
+    const update = (from: string, to: string): AdmissionAttributes => ({ ...attrs(store, 'data'), operation: 'UPDATE', resource: pvcs, obj: claim(to), old: claim(from) });
+    const used = async () => (decodeKv((await store.get(QUOTA_KEY)).kv!).status as { used: Record<string, string> }).used['requests.storage'];
+    const plugin = resourceQuota();
+    await plugin.validate!(update('5Gi', '8Gi'));
+    assert.equal(await used(), '8Gi', 'charged the 3Gi added');
+    await assert.rejects(Promise.resolve(plugin.validate!(update('8Gi', '12Gi'))), (err: ApiError) => {
+      assert.equal(err.code, 403);
+      assert.equal(err.message, 'persistentvolumeclaims "data" is forbidden: exceeded quota: q, requested: requests.storage=4Gi, used: requests.storage=8Gi, limited: requests.storage=10Gi');
+      return true;
+    });
+    // Nothing added (a shrink, or a label change): not judged, not charged.
+    await plugin.validate!(update('8Gi', '6Gi'));
+    await plugin.validate!(update('8Gi', '8Gi'));
+    assert.equal(await used(), '8Gi');
+  });
+});

@@ -3,6 +3,11 @@
 // status.used at once, by compare-and-swap on the quota, so a burst of creates cannot all slip
 // under one stale count (Kubernetes does the same). The resource quota controller recounts later
 // (objects deleted, writes that failed after admission).
+//
+// Updates are judged too, for the resources whose usage an update can raise, as Kubernetes'
+// evaluators handle them: a Service turned NodePort or LoadBalancer, a PersistentVolumeClaim asking
+// for more storage. Only the increase is requested and charged (new usage minus old, never below
+// zero); an update that raises nothing passes even when the namespace is already over a quota.
 import type { KubeObject } from '../../api/resource.js';
 import {
   usageOf, quotaMatches, missingPodResources, mustSpecifyMessage, formatUsage, toUsage, fromUsage, sumUsage,
@@ -16,6 +21,18 @@ import { encodeObject, clone } from '../storage/codec.js';
 import { forbidden, listInNamespace, type StoredObject } from './common.js';
 
 const MAX_ATTEMPTS = 10;
+/** Resources an UPDATE can charge (pods too in Kubernetes, but only with in-place resize, which we do not serve). */
+const CHARGED_ON_UPDATE = new Set(['/services', '/persistentvolumeclaims']);
+
+/** What the update adds: new minus old per name, the names that did not grow left out. */
+function increase(next: Usage, prev: Usage): Usage {
+  const out: Usage = new Map();
+  for (const [k, v] of next) {
+    const d = v.sub(prev.get(k) ?? Quantity.fromValue(0));
+    if (d.sign() > 0) out.set(k, d);
+  }
+  return out;
+}
 
 interface QuotaShape extends KubeObject {
   spec?: { hard?: Record<string, string> };
@@ -48,10 +65,13 @@ export function resourceQuota(): AdmissionPlugin {
     name: 'ResourceQuota',
     async validate(a) {
       const def = a.resource.def;
-      if (a.operation !== 'CREATE' || a.subresource !== '' || !def.namespaced || !a.namespace || !a.obj) return;
+      if (a.subresource !== '' || !def.namespaced || !a.namespace || !a.obj) return;
+      const update = a.operation === 'UPDATE';
+      if (a.operation !== 'CREATE' && !(update && a.old && CHARGED_ON_UPDATE.has(`${def.group}/${def.plural}`))) return;
       const r: GroupResource = { group: def.group, plural: def.plural };
       const obj = a.obj;
-      const usage = usageOf(r, obj);
+      const usage = update ? increase(usageOf(r, obj), usageOf(r, a.old!)) : usageOf(r, obj);
+      if (!usage.size) return;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const quotas = (await listInNamespace(a.ctx, '', 'resourcequotas', a.namespace))
           .sort((x, y) => (x.obj.metadata.name ?? '').localeCompare(y.obj.metadata.name ?? ''));
@@ -61,7 +81,7 @@ export function resourceQuota(): AdmissionPlugin {
           const qname = quota.metadata.name ?? '';
           const hard = toUsage(quota.spec?.hard);
           if (!hard.size || !quotaMatches(quota, r, obj)) continue;
-          if (r.group === '' && r.plural === 'pods') {
+          if (!update && r.group === '' && r.plural === 'pods') {
             const missing = missingPodResources(obj, hard.keys());
             if (missing.size) throw forbidden(a, `failed quota: ${qname}: ${mustSpecifyMessage(missing)}`);
           }
