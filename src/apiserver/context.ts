@@ -66,6 +66,8 @@ export interface RequestContext {
   user?: UserInfo;
   /** What authorization was asked about this request. */
   attrs?: RequestAttributes;
+  /** Annotations admission adds for this request's audit event (PodSecurity's audit mode). */
+  auditAnnotations?: Record<string, string>;
 }
 
 export type Obj = KubeObject;

@@ -413,6 +413,7 @@ function startAudit(sec: SecurityOptions, req: IncomingMessage, res: ServerRespo
       auditID, user: state.user ?? null, attrs: state.attrs ?? null, verb: state.attrs?.verb ?? (req.method ?? 'GET').toLowerCase(),
       requestURI: req.url ?? '/', sourceIPs, userAgent: req.headers['user-agent'], code: res.statusCode,
       received, completed: Date.now(), decision: state.decision, requestObject: auditRequestObject(state.rc),
+      ...(state.rc?.auditAnnotations && Object.keys(state.rc.auditAnnotations).length ? { annotations: state.rc.auditAnnotations } : {}),
     });
   });
   return state;

@@ -17,6 +17,7 @@ import { loadEncryptionConfig } from '../../src/apiserver/encryption/index.js';
 import { fileAuditSink, loadAuditPolicy } from '../../src/apiserver/audit/index.js';
 import { ApiError } from '../../src/machinery/errors.js';
 import { request } from './harness.js';
+import { podSecurity } from '../../src/apiserver/admission/pod-security/index.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 const dirs: string[] = [];
@@ -233,4 +234,46 @@ rules:
   assert.deepEqual(unauthenticated.user, {});
   assert.equal(unauthenticated.stage, 'ResponseStarted');
   assert.equal(unauthenticated.annotations, undefined);
+});
+
+test('PodSecurity writes its audit annotations: the enforce policy judged, audit-mode violations, exemptions', async () => {
+  const dir = tempDir();
+  const policyPath = join(dir, 'policy.yaml');
+  writeFileSync(policyPath, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n  - level: Metadata\n');
+  const logPath = join(dir, 'audit.log');
+  const s = await serve(dir, {
+    security: {
+      authenticator: { authenticate: () => ({ username: 'alice', groups: [] }) },
+      authorizer: { authorize: () => ({ allowed: true }) },
+      admission: [podSecurity({ exemptions: { namespaces: ['trusted'] } })],
+      audit: fileAuditSink({ path: logPath, policy: loadAuditPolicy(policyPath) }),
+    },
+  });
+  const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+  try {
+    for (const ns of ['watched', 'trusted']) {
+      const labels = { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/audit': 'restricted' };
+      const made = await request(undefined, s.base, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } });
+      assert.equal(made.status, 201, made.text);
+      // Baseline lets this pod in; restricted would not (no runAsNonRoot, no seccomp profile...).
+      const r = await request(undefined, s.base, 'POST', `/api/v1/namespaces/${ns}/pods`, pod('p'));
+      assert.equal(r.status, 201, r.text);
+    }
+    const privileged = await request(undefined, s.base, 'POST', '/api/v1/namespaces/watched/pods', { ...pod('root'), spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] } });
+    assert.equal(privileged.status, 403, privileged.text);
+  } finally {
+    await s.stop();
+  }
+  const events = readFileSync(logPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const podCreate = (ns: string, name: string) => events.find((e) => e.verb === 'create' && e.objectRef?.resource === 'pods' && e.objectRef?.namespace === ns && e.objectRef?.name === name);
+  const judged = podCreate('watched', 'p');
+  assert.equal(judged.annotations['pod-security.kubernetes.io/enforce-policy'], 'baseline:latest');
+  assert.match(judged.annotations['pod-security.kubernetes.io/audit-violations'], /^would violate PodSecurity "restricted:latest": .*runAsNonRoot != true/);
+  assert.equal(judged.annotations['pod-security.kubernetes.io/exempt'], undefined);
+  const refused = podCreate('watched', 'root');
+  assert.equal(refused.responseStatus.code, 403);
+  assert.equal(refused.annotations['pod-security.kubernetes.io/enforce-policy'], 'baseline:latest');
+  const exempt = podCreate('trusted', 'p');
+  assert.equal(exempt.annotations['pod-security.kubernetes.io/exempt'], 'namespace');
+  assert.equal(exempt.annotations['pod-security.kubernetes.io/audit-violations'], undefined);
 });

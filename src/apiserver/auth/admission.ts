@@ -15,7 +15,7 @@ export async function runAdmission(
   const a = {
     operation, user: rc.user ?? SUPERUSER, resource: rc.r, subresource: rc.subresource ?? '',
     namespace: rc.namespace ?? obj?.metadata?.namespace ?? '', name, obj, old, dryRun, ctx: rc.ctx,
-    warnings: rc.warnings,
+    warnings: rc.warnings, auditAnnotations: (rc.auditAnnotations ??= {}),
   };
   for (const p of plugins) if (p.admit) await p.admit(a);
   for (const p of plugins) if (p.validate) await p.validate(a);

@@ -39,9 +39,12 @@ export function podSecurity(o: PodSecurityOptions = {}): AdmissionPlugin {
       const pod = podOf(a);
       if (!pod || (a.operation !== 'CREATE' && a.operation !== 'UPDATE') || !specChanged(a)) return;
       const ex = o.exemptions;
-      if (ex?.namespaces?.includes(a.namespace) || ex?.usernames?.includes(a.user.username)) return;
+      // The audit event says why a pod was not judged, or by which enforce level it was.
+      const exempt = (dimension: string) => { if (a.auditAnnotations) a.auditAnnotations[`${LABEL}exempt`] = dimension; };
+      if (ex?.namespaces?.includes(a.namespace)) return exempt('namespace');
+      if (ex?.usernames?.includes(a.user.username)) return exempt('user');
       const rc = (pod.spec as { runtimeClassName?: string } | undefined)?.runtimeClassName;
-      if (rc && ex?.runtimeClasses?.includes(rc)) return;
+      if (rc && ex?.runtimeClasses?.includes(rc)) return exempt('runtimeClass');
       const ns = await getNamespace(a.ctx, a.namespace);
       const labels = (ns?.metadata.labels ?? {}) as Record<string, string>;
       const meta = pod.metadata as PodMetaView;
@@ -53,6 +56,7 @@ export function podSecurity(o: PodSecurityOptions = {}): AdmissionPlugin {
         return judged.get(key)!;
       };
       const enforce = policyFor(labels, 'enforce', o);
+      if (a.auditAnnotations) a.auditAnnotations[`${LABEL}enforce-policy`] = `${enforce.level}:${enforce.version}`;
       const failed = judge(enforce);
       if (failed) throw forbidden(a, `violates PodSecurity "${enforce.level}:${enforce.version}": ${failed}`);
       const warn = policyFor(labels, 'warn', o);
