@@ -3,6 +3,7 @@
 // (ApiServerOptions.kubeletClient). The authenticator and authorizer here are test ones (client
 // certificate CN/O as user/group; only system:masters allowed), not the real implementations.
 // The runtime is a stand-in whose "streaming server" answers the upgrade and echoes upper-cased.
+import type { Duplex } from 'node:stream';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
@@ -34,6 +35,8 @@ let apiPort = 0;
 let client: RestClient;
 let kubelet: KubeletServer;
 const streaming = createServer();
+/** Sockets the streaming server upgraded: close() waits for them, so after() ends them. */
+const upgraded = new Set<Duplex>();
 let pod: Pod;
 const decisions: RequestAttributes[] = [];
 const forwardCalls: unknown[] = [];
@@ -56,6 +59,7 @@ const testAuth: KubeletAuth = {
 before(async () => {
   pki = makeTestPki();
   streaming.on('upgrade', (req, socket) => {
+    upgraded.add(socket);
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: SPDY/3.1\r\nConnection: Upgrade\r\nX-Path: ${req.url}\r\n\r\n`);
     socket.on('data', (d: Buffer) => socket.write(d.toString().toUpperCase()));
   });
@@ -91,6 +95,11 @@ after(async () => {
   await kubelet?.close();
   await api?.close();
   await store?.close();
+  // Its connections from the kubelet's stream proxy stay open (keep-alive, upgraded streams): end
+  // them, or close() never calls back and the process exits with this hook unfinished (the temp
+  // dir left behind).
+  streaming.closeAllConnections();
+  for (const s of upgraded) s.destroy();
   await new Promise<void>((r) => streaming.close(() => r()));
   pki?.remove();
   rmSync(dir, { recursive: true, force: true });

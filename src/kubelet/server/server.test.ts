@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
@@ -21,7 +22,10 @@ writeFileSync(join(dir, '1.log'), rec('3', 'new 1') + rec('4', 'new 2') + rec('5
 const execCalls: unknown[] = [];
 // The runtime's streaming server: answers the upgrade, then echoes upper-cased.
 const streaming = createServer();
+/** Sockets the streaming server upgraded: close() waits for them, so after() ends them. */
+const upgraded = new Set<Duplex>();
 streaming.on('upgrade', (req, socket) => {
+  upgraded.add(socket);
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: SPDY/3.1\r\nConnection: Upgrade\r\nX-Path: ${req.url}\r\n\r\n`);
   socket.on('data', (d: Buffer) => socket.write(d.toString().toUpperCase()));
 });
@@ -43,6 +47,11 @@ const server = await startKubeletServer({
 });
 after(async () => {
   await server.close();
+  // Its connections from the kubelet's stream proxy stay open (keep-alive, upgraded streams): end
+  // them, or close() never calls back and the process exits with this hook unfinished (the temp
+  // dir left behind).
+  streaming.closeAllConnections();
+  for (const s of upgraded) s.destroy();
   await new Promise<void>((r) => streaming.close(() => r()));
   rmSync(root, { recursive: true, force: true });
 });
