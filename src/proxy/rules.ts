@@ -26,9 +26,11 @@
 //   element of the service maps per NAT base chain, so adding a service at 10,000 cost ~15 ms of
 //   commit in one table and ~1 ms in a 16th of it. NAT base chains run in priority order until one
 //   of them sets up the translation, so the tables together act as one.
-// - What remains per change: nft 1.0.6 lists every table's chains and sets before any command that
-//   adds a rule or an element, and again after every commit even in a resident `nft -i` (nft.ts);
-//   ~7-10 ms of kernel time at 10,000 chains. A chain per service is the KEP's structure, so we keep it.
+// - nft 1.0.6 lists every table's chains and sets before any command that adds a rule or an element,
+//   and again after every commit even in a resident `nft -i`: ~7-10 ms of kernel time at 10,000
+//   chains, plus nft's own work. So the proxier's incremental scripts go to the kernel as netlink
+//   messages instead (netlink/, nft.ts), and nft keeps the full rebuild and anything else. A chain
+//   per service is the KEP's structure, so we keep it.
 // - An endpoint change that keeps the count rewrites map elements only (no rule, so no validation);
 //   a changed count rewrites the one rule.
 // - Services with sessionAffinity ClientIP keep a per-endpoint rule cascade (`numgen random mod
