@@ -63,13 +63,11 @@ const MARKER_ERROR = new RegExp(`(?:^|\\n)Error: [^\\n]*\\n${MARKER}\\n[^\\n]*\\
 
 type Command = [string, string[]];
 
-function commandFor(opts: NftOptions): (args: string[]) => Command {
-  const nft = opts.nft ?? 'nft';
-  return (args) => {
-    if (!opts.netns) return [nft, args];
-    const path = opts.netns.startsWith('/') ? opts.netns : `/run/netns/${opts.netns}`;
-    return ['nsenter', [`--net=${path}`, nft, ...args]];
-  };
+/** `bin args`, entered into the options' network namespace when there is one. */
+function commandFor(opts: NftOptions, bin: string, args: string[]): Command {
+  if (!opts.netns) return [bin, args];
+  const path = opts.netns.startsWith('/') ? opts.netns : `/run/netns/${opts.netns}`;
+  return ['nsenter', [`--net=${path}`, bin, ...args]];
 }
 
 /** One `nft -i` process taking one transaction at a time. */
@@ -102,7 +100,7 @@ class ResidentNft extends ResidentProcess {
 export function nftRunner(opts: NftOptions = {}): NftRunner {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const recycleAfter = opts.recycleAfter ?? 500;
-  const command = commandFor(opts);
+  const command = (args: string[]) => commandFor(opts, opts.nft ?? 'nft', args);
   const exec = (args: string[], input?: string) => new Promise<string>((resolve, reject) => {
     const [cmd, argv] = command(args);
     const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -125,16 +123,10 @@ export function nftRunner(opts: NftOptions = {}): NftRunner {
   let closed = !opts.resident;
   let relay: NetlinkRelay | null = null;
   let netlinkCount = 0;
-  const perl = (): [string, string[]] => {
-    const bin = opts.perl ?? 'perl';
-    if (!opts.netns) return [bin, []];
-    const path = opts.netns.startsWith('/') ? opts.netns : `/run/netns/${opts.netns}`;
-    return ['nsenter', [`--net=${path}`, bin]];
-  };
   let netlinkUnavailable = false;
   const viaNetlink = async (messages: NonNullable<ReturnType<typeof compileScript>>, script: string) => {
     if (netlinkUnavailable) return viaResident(script);
-    if (!relay || !relay.alive) relay = new NetlinkRelay(perl());
+    if (!relay || !relay.alive) relay = new NetlinkRelay(commandFor(opts, opts.perl ?? 'perl', []));
     try {
       await relay.transact(messages, timeoutMs);
     } catch (err) {
@@ -166,7 +158,7 @@ export function nftRunner(opts: NftOptions = {}): NftRunner {
       // Block-form scripts (`table t {` over several lines) are files, not lines: nft -f.
       const block = /\{[ \t]*\n/.test(script);
       // Up to NETLINK_MAX_SCRIPT: a batch of a few thousand messages, well inside the relay's buffers.
-      const messages = opts.netlink && !closed && !block && script.length <= NETLINK_MAX_SCRIPT ? compileScript(script) : null;
+      const messages = opts.netlink && !netlinkUnavailable && !closed && !block && script.length <= NETLINK_MAX_SCRIPT ? compileScript(script) : null;
       if (!messages && (closed || script.length > RESIDENT_MAX_SCRIPT || block)) { await exec(['-f', '-'], script); return; }
       const run = queue.then(() => (messages ? viaNetlink(messages, script) : viaResident(script)));
       queue = run.catch(() => undefined);

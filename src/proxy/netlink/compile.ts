@@ -75,46 +75,48 @@ function ruleExpressions(rule: string): Attr[] | null {
 
 const ADDR_PROTO_PORT = /^(\S+) \. (tcp|udp|sctp) \. (\d+)$/;
 const PROTO_PORT = /^(tcp|udp|sctp) \. (\d+)$/;
+const ENDPOINT_MAP = /^service-endpoints-(tcp|udp|sctp)-\d+$/;
 
-/** A set element's key and data by the set's name (the proxier's fixed set of maps). */
-function elementAttrs(set: string, key: string, data: string | undefined): Attr[] | null {
-  let k: Buffer | null = null;
-  let d: Attr[] | undefined;
-  const verdictData = (v: string | undefined): Attr[] | undefined | null => {
-    if (v === undefined) return undefined;
-    const m = /^(?:(drop|accept|return)|(jump|goto) (\S+))$/.exec(v);
-    if (!m) return null;
-    return m[1] ? verdict(VERDICT[m[1]]!) : verdict(VERDICT[m[2]!]!, m[3]);
-  };
+/** A verdict map's value (`drop`, `goto chain`...), null when it is not one. */
+function verdictData(v: string): Attr[] | null {
+  const m = /^(?:(drop|accept|return)|(jump|goto) (\S+))$/.exec(v);
+  if (!m) return null;
+  return m[1] ? verdict(VERDICT[m[1]]!) : verdict(VERDICT[m[2]!]!, m[3]);
+}
+
+/** A set element's key by the set's name (the proxier's fixed set of maps), null when unknown. */
+function elementKey(set: string, key: string): Buffer | null {
   if (set === 'service-ips' || set === 'no-endpoint-services') {
     const m = ADDR_PROTO_PORT.exec(key);
-    if (!m || !isIPv4(m[1])) return null;
-    k = Buffer.concat([ip4(m[1]), proto(PROTO[m[2]!]!), port(Number(m[3]))]);
-    const v = verdictData(data);
-    if (v === null) return null;
-    d = v;
-  } else if (set === 'service-nodeports' || set === 'no-endpoint-nodeports') {
-    const m = PROTO_PORT.exec(key);
-    if (!m) return null;
-    k = Buffer.concat([proto(PROTO[m[1]!]!), port(Number(m[2]))]);
-    const v = verdictData(data);
-    if (v === null) return null;
-    d = v;
-  } else if (/^service-endpoints-(tcp|udp|sctp)-\d+$/.test(set)) {
-    if (!/^\d+$/.test(key)) return null;
-    k = hostU32(Number(key));
-    if (data !== undefined) {
-      const m = /^(\S+) \. (\d+)$/.exec(data);
-      if (!m || !isIPv4(m[1])) return null;
-      d = value(Buffer.concat([ip4(m[1]), port(Number(m[2]))]));
-    }
-  } else if (set === 'hairpin-endpoints') {
-    const m = /^(\S+) \. (\S+)$/.exec(key);
-    if (!m || !isIPv4(m[1]) || !isIPv4(m[2]) || data !== undefined) return null;
-    k = Buffer.concat([ip4(m[1]), ip4(m[2])]);
-  } else {
-    return null;
+    return m && isIPv4(m[1]) ? Buffer.concat([ip4(m[1]), proto(PROTO[m[2]!]!), port(Number(m[3]))]) : null;
   }
+  if (set === 'service-nodeports' || set === 'no-endpoint-nodeports') {
+    const m = PROTO_PORT.exec(key);
+    return m ? Buffer.concat([proto(PROTO[m[1]!]!), port(Number(m[2]))]) : null;
+  }
+  if (ENDPOINT_MAP.test(set)) return /^\d+$/.test(key) ? hostU32(Number(key)) : null;
+  if (set === 'hairpin-endpoints') {
+    const m = /^(\S+) \. (\S+)$/.exec(key);
+    return m && isIPv4(m[1]) && isIPv4(m[2]) ? Buffer.concat([ip4(m[1]), ip4(m[2])]) : null;
+  }
+  return null;
+}
+
+/** A set element's value by the set's name: a verdict, an endpoint, or none (the hairpin set). */
+function elementData(set: string, data: string): Attr[] | null {
+  if (ENDPOINT_MAP.test(set)) {
+    const m = /^(\S+) \. (\d+)$/.exec(data);
+    return m && isIPv4(m[1]) ? value(Buffer.concat([ip4(m[1]), port(Number(m[2]))])) : null;
+  }
+  return set === 'hairpin-endpoints' ? null : verdictData(data);
+}
+
+/** One element (key, and data unless deleting or in a plain set) as NFTA_SET_ELEM_LIST_ELEMENTS. */
+function elementAttrs(set: string, key: string, data: string | undefined): Attr[] | null {
+  const k = elementKey(set, key);
+  if (!k) return null;
+  const d = data === undefined ? undefined : elementData(set, data);
+  if (d === null) return null;
   return [[A.LIST_ELEM, [[A.ELEM_KEY, value(k)], ...(d ? [[A.ELEM_DATA, d] as Attr] : [])]]];
 }
 

@@ -18,7 +18,7 @@ export const NLM_F_ACK = 0x4;
 export const NLM_F_APPEND = 0x800;
 export const NLM_F_CREATE = 0x400;
 
-export const NFT_MSG = { NEWCHAIN: 3, DELCHAIN: 5, NEWRULE: 6, DELRULE: 8, NEWSETELEM: 12, DELSETELEM: 14, GETGEN: 16, NEWGEN: 15 } as const;
+export const NFT_MSG = { NEWCHAIN: 3, DELCHAIN: 5, NEWRULE: 6, DELRULE: 8, NEWSETELEM: 12, DELSETELEM: 14, GETGEN: 16 } as const;
 
 const NLA_F_NESTED = 0x8000;
 

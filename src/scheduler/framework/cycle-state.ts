@@ -1,6 +1,8 @@
 // Per-pod scratch space shared by the plugins of one scheduling cycle (framework.CycleState):
 // PreFilter computes once what Filter reads on every node. Preemption clones it to try removing
 // victims without disturbing the real cycle.
+import type { FilterPlugin } from './types.js';
+
 export interface StateData {
   clone(): StateData;
 }
@@ -17,7 +19,7 @@ export class CycleState {
    * filtered: a cycle filters hundreds of nodes, each would otherwise look every plugin up in
    * skipFilterPlugins. Tied to the skip set's size, which only PreFilter changes.
    */
-  filtersToRun?: { skipped: number; plugins: unknown[] };
+  filtersToRun?: { skipped: number; plugins: FilterPlugin[] };
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;

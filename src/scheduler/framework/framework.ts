@@ -147,7 +147,7 @@ export class Framework implements Handle {
       memo = { skipped: state.skipFilterPlugins.size, plugins: this.filter.filter((p) => !state.skipFilterPlugins.has(p.name)) };
       state.filtersToRun = memo;
     }
-    const plugins = memo.plugins as FilterPlugin[];
+    const plugins = memo.plugins;
     for (let i = 0; i < plugins.length; i++) {
       const p = plugins[i]!;
       const s = p.filter(state, pod, info, node);

@@ -22,47 +22,48 @@ export interface InsufficientResource { resource: string; reason: string; reques
 /** fitsRequest: every resource the node is short of, with Kubernetes' reason for each. */
 export function insufficientResources(pi: PodInfo, node: NodeInfo, ignored: Set<string> = new Set()): InsufficientResource[] {
   const out: InsufficientResource[] = [];
-  const alloc = node.allocatable;
-  const used = node.requested;
-  if (node.pods.length + 1 > alloc.allowedPodNumber) {
-    out.push({ resource: 'pods', reason: 'Too many pods', requested: 1, used: node.pods.length, capacity: alloc.allowedPodNumber });
-  }
-  const req = pi.requests;
-  if (req.isZero()) return out;
-  if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) {
-    out.push({ resource: CPU, reason: 'Insufficient cpu', requested: req.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
-  }
-  if (req.memory > 0 && req.memory > alloc.memory - used.memory) {
-    out.push({ resource: MEMORY, reason: 'Insufficient memory', requested: req.memory, used: used.memory, capacity: alloc.memory });
-  }
-  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
-    out.push({ resource: EPHEMERAL_STORAGE, reason: 'Insufficient ephemeral-storage', requested: req.ephemeralStorage, used: used.ephemeralStorage, capacity: alloc.ephemeralStorage });
-  }
-  for (const name in req.scalar) {
-    const q = req.scalar[name]!;
-    if (q === 0 || ignored.has(name)) continue;
-    const a = alloc.scalar[name] ?? 0;
-    const u = used.scalar[name] ?? 0;
-    if (q > a - u) out.push({ resource: name, reason: `Insufficient ${name}`, requested: q, used: u, capacity: a });
-  }
+  checkFit(pi, node, ignored, out);
   return out;
 }
 
-/** insufficientResources(...).length === 0, without allocating: the filter's common case. */
-function fits(pi: PodInfo, node: NodeInfo, ignored: Set<string>): boolean {
+/**
+ * Compares the pod's requests with what the node has left. With `out`, records every shortfall;
+ * without it, answers at the first one and allocates nothing (the filter's common case: most nodes
+ * fit). True when nothing is short.
+ */
+function checkFit(pi: PodInfo, node: NodeInfo, ignored: Set<string>, out?: InsufficientResource[]): boolean {
   const alloc = node.allocatable;
   const used = node.requested;
-  if (node.pods.length + 1 > alloc.allowedPodNumber) return false;
-  const req = pi.requests;
-  if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) return false;
-  if (req.memory > 0 && req.memory > alloc.memory - used.memory) return false;
-  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) return false;
-  for (const name in req.scalar) {
-    const q = req.scalar[name]!;
-    if (q === 0 || ignored.has(name)) continue;
-    if (q > (alloc.scalar[name] ?? 0) - (used.scalar[name] ?? 0)) return false;
+  if (node.pods.length + 1 > alloc.allowedPodNumber) {
+    if (!out) return false;
+    out.push({ resource: 'pods', reason: 'Too many pods', requested: 1, used: node.pods.length, capacity: alloc.allowedPodNumber });
   }
-  return true;
+  const req = pi.requests;
+  if (!req.isZero()) {
+    if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) {
+      if (!out) return false;
+      out.push({ resource: CPU, reason: 'Insufficient cpu', requested: req.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
+    }
+    if (req.memory > 0 && req.memory > alloc.memory - used.memory) {
+      if (!out) return false;
+      out.push({ resource: MEMORY, reason: 'Insufficient memory', requested: req.memory, used: used.memory, capacity: alloc.memory });
+    }
+    if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
+      if (!out) return false;
+      out.push({ resource: EPHEMERAL_STORAGE, reason: 'Insufficient ephemeral-storage', requested: req.ephemeralStorage, used: used.ephemeralStorage, capacity: alloc.ephemeralStorage });
+    }
+    for (const name in req.scalar) {
+      const q = req.scalar[name]!;
+      if (q === 0 || ignored.has(name)) continue;
+      const a = alloc.scalar[name] ?? 0;
+      const u = used.scalar[name] ?? 0;
+      if (q > a - u) {
+        if (!out) return false;
+        out.push({ resource: name, reason: `Insufficient ${name}`, requested: q, used: u, capacity: a });
+      }
+    }
+  }
+  return !out || out.length === 0;
 }
 
 function leastRequested(requested: number, capacity: number): number {
@@ -95,7 +96,7 @@ export function nodeResourcesFit(args: FitArgs = {}): FilterPlugin & ScorePlugin
     ],
     filter(_state, _pod, pi, node) {
       // Most nodes fit: answer those without building the list of shortfalls.
-      if (fits(pi, node, ignored)) return undefined;
+      if (checkFit(pi, node, ignored)) return undefined;
       const bad = insufficientResources(pi, node, ignored);
       if (bad.length === 0) return undefined;
       return Status.unschedulable(...bad.map((b) => b.reason));

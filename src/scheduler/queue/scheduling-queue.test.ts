@@ -5,6 +5,7 @@ import { prioritySort } from '../plugins/priority-sort.js';
 import { makePod } from '../testing.js';
 import { SchedulingQueue } from './scheduling-queue.js';
 import { Heap } from './heap.js';
+import type { ClusterEvent } from '../framework/types.js';
 
 function queue(clock = new FakeClock()) {
   const sort = prioritySort();
@@ -57,27 +58,25 @@ test('an unschedulable pod waits for an event its rejecting plugin registered, t
   assert.equal(q.backoffDuration(again), 10_000);
 });
 
-test('a move request during the pod\'s cycle sends it to backoff instead of parking it', async () => {
+/** Pops a pod, delivers `event` during its cycle, then has NodeResourcesFit reject it: the queue lengths after. */
+async function rejectedAfterEventInCycle(event: ClusterEvent) {
   const q = queue();
   q.add(makePod('p'));
   const qp = (await q.pop())!;
   const cycle = q.schedulingCycle;
-  q.moveAllToActiveOrBackoff({ resource: 'Node', action: 'Add' });
+  q.moveAllToActiveOrBackoff(event);
   qp.unschedulablePlugins = new Set(['NodeResourcesFit']);
   q.addUnschedulableIfNotPresent(qp, cycle);
-  assert.deepEqual(q.lengths(), { active: 0, backoff: 1, unschedulable: 0 });
+  return q.lengths();
+}
+
+test('a move request during the pod\'s cycle sends it to backoff instead of parking it', async () => {
+  assert.deepEqual(await rejectedAfterEventInCycle({ resource: 'Node', action: 'Add' }), { active: 0, backoff: 1, unschedulable: 0 });
 });
 
 test('an event during the pod\'s cycle that none of its rejecting plugins cares about leaves it parked', async () => {
-  const q = queue();
-  q.add(makePod('p'));
-  const qp = (await q.pop())!;
-  const cycle = q.schedulingCycle;
   // Another pod bound meanwhile: it cannot make room for a pod short of cpu.
-  q.moveAllToActiveOrBackoff({ resource: 'AssignedPod', action: 'Add' });
-  qp.unschedulablePlugins = new Set(['NodeResourcesFit']);
-  q.addUnschedulableIfNotPresent(qp, cycle);
-  assert.deepEqual(q.lengths(), { active: 0, backoff: 0, unschedulable: 1 });
+  assert.deepEqual(await rejectedAfterEventInCycle({ resource: 'AssignedPod', action: 'Add' }), { active: 0, backoff: 0, unschedulable: 1 });
 });
 
 test('events from before a pod was popped do not count as arriving during its cycle', async () => {
