@@ -141,7 +141,11 @@ let probe: ChildProcess | null = null;
 let probedIP = '';
 function startProbe(ip: string): void {
   probedIP = ip;
-  const [cmd, argv] = sp.inNetns(process.execPath, [HTTP_PROBE, `http://${ip}/`, '10']);
+  // Three clients, one connection each per 30 ms (about 100/s in all): busybox httpd listens with
+  // a backlog of 9, and at 300/s on a loaded 2-core CI machine its accept queue overflowed often
+  // enough that the kubelet's own readiness probes (dropped SYN, 1 s retransmit) timed out on
+  // every pod at once. 30 ms still times a change to well under the 1 s asserted.
+  const [cmd, argv] = sp.inNetns(process.execPath, [HTTP_PROBE, `http://${ip}/`, '30']);
   const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   probe = p;
   let buf = '';

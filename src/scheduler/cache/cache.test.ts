@@ -73,39 +73,51 @@ test('pods are listed by namespace with their node, through assume, move and rem
   const cache = new SchedulerCache({ clock: new FakeClock() });
   cache.addNode(makeNode('n1'));
   cache.addNode(makeNode('n2'));
-  const list = (ns: string) => [...cache.podsInNamespace(ns)].map((e) => `${e.pi.key}@${e.node}`).sort();
+  const list = (ns: string) => [...cache.podGroupsInNamespace(ns)].flatMap((g) => [...g.nodes].map(([ni, n]) => `${g.pod.metadata.namespace}/${g.pod.metadata.name}@${ni.name}x${n}`)).sort();
   const a = makePod('a', { namespace: 'x', node: 'n1' });
   const b = makePod('b', { namespace: 'y', node: 'n2' });
   cache.assumePod(a);
   cache.addPod(b);
-  assert.deepEqual([list('x'), list('y')], [['x/a@n1'], ['y/b@n2']]);
+  assert.deepEqual([list('x'), list('y')], [['x/a@n1x1'], ['y/b@n2x1']]);
   const moved = { ...b, spec: { ...b.spec, nodeName: 'n1' } };
   cache.updatePod(b, moved);
-  assert.deepEqual(list('y'), ['y/b@n1']);
+  assert.deepEqual(list('y'), ['y/b@n1x1']);
   cache.forgetPod(a);
   cache.removePod(moved);
   assert.deepEqual([list('x'), list('y')], [[], []]);
 });
 
-test('the snapshot lists the live nodes holding pods with affinity and required anti-affinity as pods and nodes come and go', () => {
+test('the snapshot lists live nodes with pods that score others, and counts required anti-affinity terms per domain, as pods and nodes come and go', () => {
   const cache = new SchedulerCache({ clock: new FakeClock() });
-  for (const n of ['n1', 'n2', 'n3']) cache.addNode(makeNode(n));
+  const zoned = (n: string, zone: string) => { const node = makeNode(n); node.metadata.labels = { ...node.metadata.labels, zone }; return node; };
+  cache.addNode(zoned('n1', 'a'));
+  cache.addNode(zoned('n2', 'a'));
+  cache.addNode(zoned('n3', 'b'));
   const snap = new Snapshot(cache);
-  const names = () => {
+  const view = () => {
     snap.update();
-    return [snap.havePodsWithAffinity().map((n) => n.name).sort(), snap.havePodsWithRequiredAntiAffinity().map((n) => n.name).sort()];
+    const groups = [...snap.requiredAntiAffinityTerms()].map((g) => `${g.term.topologyKey}:${[...g.domains].map(([v, n]) => `${v}=${n}`).sort().join(',')}`);
+    return [snap.havePodsScoringOthers().map((n) => n.name).sort(), groups];
   };
-  const term = { labelSelector: { matchLabels: { app: 'x' } }, topologyKey: 'kubernetes.io/hostname' };
+  const term = { labelSelector: { matchLabels: { app: 'x' } }, topologyKey: 'zone' };
   const aff = makePod('aff', { node: 'n1', spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } } });
-  const anti = makePod('anti', { node: 'n2', spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } } });
+  const anti = (name: string, node: string) => makePod(name, { node, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } } });
   cache.addPod(makePod('plain', { node: 'n3' }));
-  assert.deepEqual(names(), [[], []]);
+  assert.deepEqual(view(), [[], []]);
   cache.addPod(aff);
-  cache.assumePod(anti);
-  assert.deepEqual(names(), [['n1', 'n2'], ['n2']]);
-  cache.removeNode(makeNode('n2'));
-  assert.deepEqual(names(), [['n1'], []], 'a deleted node is not listed while its pods linger');
-  cache.forgetPod(anti);
+  cache.assumePod(anti('anti1', 'n2'));
+  cache.addPod(anti('anti2', 'n1'));
+  cache.addPod(anti('anti3', 'n3'));
+  // Only pods whose terms can add to another pod's score are listed: required anti-affinity cannot.
+  // Three pods share one anti-affinity term: one group, counted per zone.
+  assert.deepEqual(view(), [['n1'], ['zone:a=2,b=1']]);
+  cache.addNode(zoned('n3', 'a'));
+  assert.deepEqual(view(), [['n1'], ['zone:a=3']], 'a relabelled node moves its pods to the new domain');
+  cache.removeNode(makeNode('n1'));
+  assert.deepEqual(view(), [[], ['zone:a=2']], 'a deleted node counts nowhere while its pods linger');
+  cache.forgetPod(anti('anti1', 'n2'));
+  cache.removePod(anti('anti2', 'n1'));
+  cache.removePod(anti('anti3', 'n3'));
   cache.removePod(aff);
-  assert.deepEqual(names(), [[], []]);
+  assert.deepEqual(view(), [[], []]);
 });

@@ -8,6 +8,8 @@ import { realClock, type Clock } from '../../machinery/clock.js';
 import { PodInfo } from '../framework/pod-info.js';
 import { podKey, type Node, type Pod } from '../types.js';
 import { NodeInfo, normalizeImageName } from './node-info.js';
+import { RequiredAntiAffinityIndex, type AntiTermGroup } from './anti-affinity-index.js';
+import { PodsByLabels, type LabelGroup } from './label-groups.js';
 
 interface PodState {
   pod: Pod;
@@ -24,12 +26,6 @@ export interface CacheOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-export interface NamespacedPod {
-  pi: PodInfo;
-  /** spec.nodeName */
-  node: string;
-}
-
 export class SchedulerCache {
   private nodes = new Map<string, NodeInfo>();
   private podStates = new Map<string, PodState>();
@@ -37,21 +33,19 @@ export class SchedulerCache {
   private readonly ttl: number;
   /** Bumped when the set of nodes changes, so the snapshot rebuilds its node list. */
   nodeSetVersion = 0;
-  /** Bumped when a pod with pod (anti-)affinity comes or goes, so the snapshot refreshes its affinity lists. */
-  affinityVersion = 0;
   /** image name -> nodes that have it (ImageLocality's spread). */
   private imageNodes = new Map<string, number>();
+  /** Placed pods by namespace and labels, with their nodes: InterPodAffinity's PreFilter reads these groups, not every pod. */
+  private readonly byLabels = new PodsByLabels();
   /**
-   * namespace -> pod key -> the placed pod and its node's name: InterPodAffinity's PreFilter reads
-   * only the namespaces its terms name instead of every pod on every node.
+   * NodeInfos holding pods that can add to others' InterPodAffinity score, kept as pods come and
+   * go (the snapshot's list comes from this, not from a pass over every node each cycle), and a
+   * version bumped when such a pod comes or goes.
    */
-  private byNamespace = new Map<string, Map<string, NamespacedPod>>();
-  /**
-   * NodeInfos holding pods with pod (anti-)affinity, and with required anti-affinity, kept as pods
-   * come and go: the snapshot's lists come from these, not from a pass over every node each cycle.
-   */
-  private readonly withAffinity = new Set<NodeInfo>();
-  private readonly withRequiredAnti = new Set<NodeInfo>();
+  private readonly withScoring = new Set<NodeInfo>();
+  scoringVersion = 0;
+  /** Placed pods' required anti-affinity terms by content, with domain counts. */
+  private readonly antiTerms = new RequiredAntiAffinityIndex();
 
   constructor(private readonly o: CacheOptions = {}) {
     this.clock = o.clock ?? realClock;
@@ -73,19 +67,24 @@ export class SchedulerCache {
     return this.imageNodes.get(image) ?? 0;
   }
 
-  /** NodeInfos (live or not) with pods that have pod affinity or anti-affinity. */
-  nodesWithAffinityPods(): Iterable<NodeInfo> {
-    return this.withAffinity;
+  /** Placed pods' required anti-affinity terms, one group per distinct term, with domain counts. */
+  requiredAntiAffinityTerms(): Iterable<AntiTermGroup> {
+    return this.antiTerms.groups();
   }
 
-  /** NodeInfos (live or not) with pods that have required anti-affinity. */
-  nodesWithRequiredAntiAffinityPods(): Iterable<NodeInfo> {
-    return this.withRequiredAnti;
+  /** The pods placed (bound or assumed) in `namespace`, grouped by labels, with their nodes. */
+  podGroupsInNamespace(namespace: string): Iterable<LabelGroup> {
+    return this.byLabels.inNamespace(namespace);
   }
 
-  /** The pods placed (bound or assumed) in `namespace`, with their nodes' names. */
-  podsInNamespace(namespace: string): Iterable<NamespacedPod> {
-    return this.byNamespace.get(namespace)?.values() ?? [];
+  /** Every placed pod, grouped by namespace and labels. */
+  podGroups(): Iterable<LabelGroup> {
+    return this.byLabels.all();
+  }
+
+  /** NodeInfos (live or not) with pods whose terms can add to another pod's InterPodAffinity score. */
+  nodesWithPodsScoringOthers(): Iterable<NodeInfo> {
+    return this.withScoring;
   }
 
   get podCount(): number {
@@ -111,8 +110,12 @@ export class SchedulerCache {
     }
     const had = !!ni.node;
     if (had) this.countImages(ni, -1);
+    const before = ni.node?.metadata.labels;
     ni.setNode(node);
     this.countImages(ni, 1);
+    if (ni.podsWithRequiredAntiAffinity.length > 0 && (!had || before !== node.metadata.labels)) {
+      this.antiTerms.relabel(ni.podsWithRequiredAntiAffinity, had ? before : undefined, node.metadata.labels);
+    }
     if (!had) this.nodeSetVersion++;
   }
 
@@ -125,6 +128,7 @@ export class SchedulerCache {
     const ni = this.nodes.get(name);
     if (!ni?.node) return;
     this.countImages(ni, -1);
+    this.antiTerms.relabel(ni.podsWithRequiredAntiAffinity, ni.node.metadata.labels, undefined);
     ni.node = undefined;
     if (ni.pods.length === 0) this.nodes.delete(name);
     this.nodeSetVersion++;
@@ -226,13 +230,12 @@ export class SchedulerCache {
     }
     const pi = new PodInfo(pod);
     ni.addPod(pi);
-    const ns = pod.metadata.namespace ?? '';
-    let inNs = this.byNamespace.get(ns);
-    if (!inNs) this.byNamespace.set(ns, (inNs = new Map()));
-    inNs.set(pi.key, { pi, node: name });
-    if (ni.podsWithAffinity.length > 0) this.withAffinity.add(ni);
-    if (ni.podsWithRequiredAntiAffinity.length > 0) this.withRequiredAnti.add(ni);
-    if (hasPodAffinity(pod)) this.affinityVersion++;
+    if (pi.requiredAntiAffinity.length > 0) this.antiTerms.addPod(pi, ni.node?.metadata.labels);
+    this.byLabels.add(pi, ni);
+    if (pi.scoresOthers) {
+      this.withScoring.add(ni);
+      this.scoringVersion++;
+    }
   }
 
   private unplace(pod: Pod): void {
@@ -240,16 +243,15 @@ export class SchedulerCache {
     const ni = this.nodes.get(name);
     if (!ni) return;
     const key = podKey(pod);
-    ni.removePod(key);
-    if (ni.podsWithAffinity.length === 0) this.withAffinity.delete(ni);
-    if (ni.podsWithRequiredAntiAffinity.length === 0) this.withRequiredAnti.delete(ni);
-    const ns = pod.metadata.namespace ?? '';
-    const inNs = this.byNamespace.get(ns);
-    if (inNs?.get(key)?.node === name) {
-      inNs.delete(key);
-      if (inNs.size === 0) this.byNamespace.delete(ns);
+    const pi = ni.removePod(key);
+    if (pi) {
+      this.byLabels.remove(pi, ni);
+      if (pi.requiredAntiAffinity.length > 0) this.antiTerms.removePod(pi, ni.node?.metadata.labels);
+      if (pi.scoresOthers) {
+        if (ni.podsScoringOthers === 0) this.withScoring.delete(ni);
+        this.scoringVersion++;
+      }
     }
-    if (hasPodAffinity(pod)) this.affinityVersion++;
     if (!ni.node && ni.pods.length === 0) this.nodes.delete(name);
   }
 
@@ -261,8 +263,3 @@ export class SchedulerCache {
 }
 
 export { normalizeImageName };
-
-function hasPodAffinity(pod: Pod): boolean {
-  const a = pod.spec.affinity;
-  return !!a && (!!a.podAffinity || !!a.podAntiAffinity);
-}

@@ -15,6 +15,8 @@ export class NodeInfo {
   pods: PodInfo[] = [];
   podsWithAffinity: PodInfo[] = [];
   podsWithRequiredAntiAffinity: PodInfo[] = [];
+  /** How many of the pods can add to another pod's InterPodAffinity score (PodInfo.scoresOthers). */
+  podsScoringOthers = 0;
   /** "protocol/port" -> host IPs holding it. */
   usedPorts = new Map<string, Set<string>>();
   requested = new Resource();
@@ -45,6 +47,7 @@ export class NodeInfo {
     this.pods.push(pi);
     if (pi.hasAffinity()) this.podsWithAffinity.push(pi);
     if (pi.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity.push(pi);
+    if (pi.scoresOthers) this.podsScoringOthers++;
     this.requested.add(pi.requests);
     this.nonZeroRequested.add(pi.nonZeroRequests);
     for (const hp of pi.hostPorts) {
@@ -56,14 +59,15 @@ export class NodeInfo {
     this.generation = nextGeneration();
   }
 
-  /** Removes by key; false when the pod was not here. */
-  removePod(key: string): boolean {
+  /** Removes by key; returns the pod removed (undefined when it was not here). */
+  removePod(key: string): PodInfo | undefined {
     const i = this.pods.findIndex((p) => p.key === key);
-    if (i < 0) return false;
+    if (i < 0) return undefined;
     const pi = this.pods[i]!;
     this.pods.splice(i, 1);
     this.podsWithAffinity = this.podsWithAffinity.filter((p) => p.key !== key);
     this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p.key !== key);
+    if (pi.scoresOthers) this.podsScoringOthers--;
     this.requested.add(pi.requests, -1);
     this.nonZeroRequested.add(pi.nonZeroRequests, -1);
     for (const hp of pi.hostPorts) {
@@ -73,7 +77,7 @@ export class NodeInfo {
       if (ips && ips.size === 0) this.usedPorts.delete(k);
     }
     this.generation = nextGeneration();
-    return true;
+    return pi;
   }
 
   /** True when a wanted host port conflicts: same protocol and port, and either side is 0.0.0.0 or the IPs match. */
@@ -91,6 +95,7 @@ export class NodeInfo {
     c.pods = [...this.pods];
     c.podsWithAffinity = [...this.podsWithAffinity];
     c.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity];
+    c.podsScoringOthers = this.podsScoringOthers;
     c.usedPorts = new Map([...this.usedPorts].map(([k, v]) => [k, new Set(v)]));
     c.requested = this.requested.clone();
     c.nonZeroRequested = this.nonZeroRequested.clone();

@@ -2,14 +2,15 @@
 // name, and the nodes whose pods carry affinity terms (InterPodAffinity looks only at those). The
 // lists are rebuilt only when the cache says they changed, so a cycle on 5,000 nodes starts in O(1).
 import type { NodeInfo } from './node-info.js';
-import type { NamespacedPod, SchedulerCache } from './cache.js';
+import type { SchedulerCache } from './cache.js';
+import type { LabelGroup } from './label-groups.js';
+import type { AntiTermGroup } from './anti-affinity-index.js';
 
 export class Snapshot {
   private list: NodeInfo[] = [];
   private version = -1;
-  private affinityVersion = -1;
-  private withAffinity: NodeInfo[] = [];
-  private withRequiredAnti: NodeInfo[] = [];
+  private scoringVersion = -1;
+  private scoring: NodeInfo[] = [];
 
   constructor(private readonly cache: SchedulerCache) {}
 
@@ -33,30 +34,29 @@ export class Snapshot {
     return this.list.length;
   }
 
-  havePodsWithAffinity(): NodeInfo[] {
-    this.refreshAffinity();
-    return this.withAffinity;
+  /** Placed pods' required anti-affinity terms, one group per distinct term, with how many pairs each domain holds. */
+  requiredAntiAffinityTerms(): Iterable<AntiTermGroup> {
+    return this.cache.requiredAntiAffinityTerms();
   }
 
-  havePodsWithRequiredAntiAffinity(): NodeInfo[] {
-    this.refreshAffinity();
-    return this.withRequiredAnti;
+  /** Pods placed in `namespace`, grouped by labels, with their nodes (skip a NodeInfo whose node is unset: it is gone). */
+  podGroupsInNamespace(namespace: string): Iterable<LabelGroup> {
+    return this.cache.podGroupsInNamespace(namespace);
   }
 
-  private refreshAffinity(): void {
-    const v = this.cache.affinityVersion * 1e6 + this.version;
-    if (v === this.affinityVersion) return;
-    // From the cache's own sets (only nodes that have such pods), keeping live nodes.
-    this.withAffinity = [];
-    for (const n of this.cache.nodesWithAffinityPods()) if (n.node) this.withAffinity.push(n);
-    this.withRequiredAnti = [];
-    for (const n of this.cache.nodesWithRequiredAntiAffinityPods()) if (n.node) this.withRequiredAnti.push(n);
-    this.affinityVersion = v;
+  /** Every placed pod, grouped by namespace and labels. */
+  podGroups(): Iterable<LabelGroup> {
+    return this.cache.podGroups();
   }
 
-  /** Pods placed in `namespace` with their nodes' names (resolve with get(): it skips nodes that are gone). */
-  podsInNamespace(namespace: string): Iterable<NamespacedPod> {
-    return this.cache.podsInNamespace(namespace);
+  /** Live nodes with pods whose terms can add to another pod's InterPodAffinity score. */
+  havePodsScoringOthers(): NodeInfo[] {
+    if (this.scoringVersion !== this.cache.scoringVersion * 1e6 + this.version) {
+      this.scoring = [];
+      for (const n of this.cache.nodesWithPodsScoringOthers()) if (n.node) this.scoring.push(n);
+      this.scoringVersion = this.cache.scoringVersion * 1e6 + this.version;
+    }
+    return this.scoring;
   }
 
   imageNodeCount(image: string): number {

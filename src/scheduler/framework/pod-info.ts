@@ -11,6 +11,11 @@ export interface AffinityTerm {
   allNamespaces: boolean;
   selector: Selector;
   topologyKey: string;
+  /**
+   * The term's content as a string: equal for terms that match the same pods, so a cycle tests
+   * a term shared by thousands of pods (one workload's replicas) against the incoming pod once.
+   */
+  sig: string;
 }
 
 export interface WeightedAffinityTerm extends AffinityTerm {
@@ -32,6 +37,9 @@ export class PodInfo {
   readonly preferredAffinity: WeightedAffinityTerm[];
   readonly preferredAntiAffinity: WeightedAffinityTerm[];
   readonly hostPorts: HostPort[];
+  /** Whether this pod's terms can add to another pod's InterPodAffinity score (required affinity, or preferred terms). */
+  readonly scoresOthers: boolean;
+  private labelsSigCache: string | undefined;
 
   constructor(readonly pod: Pod) {
     this.key = podKey(pod);
@@ -43,6 +51,7 @@ export class PodInfo {
     this.requiredAntiAffinity = (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(t, ns, pod));
     this.preferredAffinity = (a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({ ...affinityTerm(w.podAffinityTerm, ns, pod), weight: w.weight }));
     this.preferredAntiAffinity = (a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({ ...affinityTerm(w.podAffinityTerm, ns, pod), weight: w.weight }));
+    this.scoresOthers = this.requiredAffinity.length > 0 || this.preferredAffinity.length > 0 || this.preferredAntiAffinity.length > 0;
     this.hostPorts = [];
     for (const c of pod.spec.containers ?? []) {
       for (const p of c.ports ?? []) {
@@ -50,6 +59,21 @@ export class PodInfo {
         this.hostPorts.push({ hostIP: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
       }
     }
+  }
+
+  /**
+   * The pod's namespace and labels as one string: pods with equal signatures match the same terms
+   * (termMatches reads nothing else), so a cycle matches a term once per distinct signature.
+   */
+  get labelsSig(): string {
+    if (this.labelsSigCache === undefined) {
+      const labels = this.pod.metadata.labels ?? {};
+      const keys = Object.keys(labels).sort();
+      let sig = this.pod.metadata.namespace ?? '';
+      for (const k of keys) sig += `\0${k}=${labels[k]}`;
+      this.labelsSigCache = sig;
+    }
+    return this.labelsSigCache;
   }
 
   hasAffinity(): boolean {
@@ -76,7 +100,8 @@ function affinityTerm(t: PodAffinityTerm, podNamespace: string, pod: Pod): Affin
   const allNamespaces = !!nsSel && !nsSel.matchLabels && !(nsSel.matchExpressions?.length) ? true : false;
   const namespaces = new Set(t.namespaces ?? []);
   if (namespaces.size === 0 && !nsSel) namespaces.add(podNamespace);
-  return { namespaces, allNamespaces, selector, topologyKey: t.topologyKey };
+  const sig = JSON.stringify([[...namespaces].sort(), allNamespaces, ls ?? null, t.topologyKey]);
+  return { namespaces, allNamespaces, selector, topologyKey: t.topologyKey, sig };
 }
 
 /** Whether an existing pod is one the term talks about (namespace, then labels). */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CycleState } from '../framework/cycle-state.js';
 import { PodInfo } from '../framework/pod-info.js';
-import { Code } from '../framework/status.js';
+import { Code, type Status } from '../framework/status.js';
 import { makeNode, makePod, world } from '../testing.js';
 import { interPodAffinity, ERR_REASON_AFFINITY, ERR_REASON_ANTI_AFFINITY, ERR_REASON_EXISTING_ANTI_AFFINITY } from './inter-pod-affinity.js';
 
@@ -83,4 +83,37 @@ test('required affinity follows a matching pod that moved to another node and fo
   w.cache.removePod(moved);
   // No db pod anywhere any more, and the pod does not match its own term: no node will do.
   assert.deepEqual(filter(), [Code.UnschedulableAndUnresolvable, Code.UnschedulableAndUnresolvable]);
+});
+
+test("existing pods' anti-affinity: replicas sharing a term count per domain, and preemption's what-if removals and nominated additions change only the cycle's copy", () => {
+  const antiWeb = (name: string, node: string) => makePod(name, { node, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'web' }, 'zone')] } } } });
+  const x1 = antiWeb('x1', 'a1');
+  const x2 = antiWeb('x2', 'a2');
+  const w = world(nodes, [x1, x2]);
+  const ipa = interPodAffinity(w.snapshot);
+  const pod = makePod('w', { labels: { app: 'web' } });
+  const pi = new PodInfo(pod);
+  const state = new CycleState();
+  assert.equal(ipa.preFilter(state, pod, pi, w.snapshot.nodeInfos()), undefined);
+  const verdict = (s: CycleState) => ['a1', 'a2', 'b1'].map((n) => ipa.filter(s, pod, pi, w.snapshot.get(n)!)?.reasons?.[0] ?? 'fits');
+  const E = ERR_REASON_EXISTING_ANTI_AFFINITY;
+  assert.deepEqual(verdict(state), [E, E, 'fits']);
+  const ext = ipa.preFilterExtensions!()!;
+  const before = state.clone();
+  // Zone a holds two of the group's pods: removing one leaves it blocked, removing both frees it.
+  ext.removePod!(state, pod, new PodInfo(x1), w.snapshot.get('a1')!);
+  assert.deepEqual(verdict(state), [E, E, 'fits']);
+  ext.removePod!(state, pod, new PodInfo(x2), w.snapshot.get('a2')!);
+  assert.deepEqual(verdict(state), ['fits', 'fits', 'fits']);
+  // A nominated pod with the same term on b1 blocks zone b for this cycle only.
+  ext.addPod!(state, pod, new PodInfo(antiWeb('n1', 'b1')), w.snapshot.get('b1')!);
+  assert.deepEqual(verdict(state), ['fits', 'fits', E]);
+  assert.deepEqual(verdict(before), [E, E, 'fits'], 'the clone taken before is untouched');
+  // The cache itself never changed: a new cycle sees zone a blocked again.
+  const again = new CycleState();
+  ipa.preFilter(again, pod, pi, w.snapshot.nodeInfos());
+  assert.deepEqual(verdict(again), [E, E, 'fits']);
+  // A pod the term does not select skips the plugin.
+  const other = makePod('o', { labels: { app: 'db' } });
+  assert.equal((ipa.preFilter(new CycleState(), other, new PodInfo(other), w.snapshot.nodeInfos()) as Status | undefined)?.code, Code.Skip);
 });

@@ -5,6 +5,8 @@
 // Score: preferred (anti-)affinity weights of the pod towards existing pods, and of existing pods
 // towards it (their required affinity counts with weight 1), summed per domain, scaled to 0..100.
 import type { NodeInfo } from '../cache/node-info.js';
+import type { AntiTermGroup } from '../cache/anti-affinity-index.js';
+import type { LabelGroup } from '../cache/label-groups.js';
 import type { Snapshot } from '../cache/snapshot.js';
 import type { CycleState, StateData } from '../framework/cycle-state.js';
 import { termMatches, type AffinityTerm, type PodInfo } from '../framework/pod-info.js';
@@ -32,6 +34,17 @@ function bump(m: Counts, key: string, value: string, d: number): void {
   if (inner.size === 0) m.delete(key);
 }
 
+/** Adds a group's pods per node to the counts of each node's domain (nodes that are gone count nowhere). */
+function addNodes(m: Counts, key: string, nodes: ReadonlyMap<NodeInfo, number>): void {
+  let inner = m.get(key);
+  for (const [ni, n] of nodes) {
+    const v = ni.node?.metadata.labels?.[key];
+    if (v === undefined) continue;
+    if (!inner) m.set(key, (inner = new Map()));
+    inner.set(v, (inner.get(v) ?? 0) + n);
+  }
+}
+
 function get(m: Counts, key: string, value: string): number {
   return m.get(key)?.get(value) ?? 0;
 }
@@ -57,9 +70,29 @@ function termNamespaces(terms: AffinityTerm[]): Set<string> | null {
 }
 
 class FilterState implements StateData {
-  constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo) {}
+  /**
+   * existingAnti holds only changes made during the cycle (addPod/removePod: nominated pods,
+   * preemption's what-if); the placed pods' counts are the matching groups' own, read live.
+   */
+  constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo, public antiGroups: AntiTermGroup[]) {}
   clone(): FilterState {
-    return new FilterState(cloneCounts(this.existingAnti), cloneCounts(this.affinity), cloneCounts(this.anti), this.pi);
+    return new FilterState(cloneCounts(this.existingAnti), cloneCounts(this.affinity), cloneCounts(this.anti), this.pi, this.antiGroups);
+  }
+  /** Whether a placed pod's required anti-affinity, matching this pod, covers the node. */
+  existingAntiCovers(labels: Record<string, string>): boolean {
+    for (const g of this.antiGroups) {
+      const k = g.term.topologyKey;
+      const v = labels[k];
+      if (v !== undefined && (g.domains.get(v) ?? 0) + get(this.existingAnti, k, v) > 0) return true;
+    }
+    for (const [k, byValue] of this.existingAnti) {
+      const v = labels[k];
+      if (v === undefined || (byValue.get(v) ?? 0) <= 0) continue;
+      let n = byValue.get(v)!;
+      for (const g of this.antiGroups) if (g.term.topologyKey === k) n += g.domains.get(v) ?? 0;
+      if (n > 0) return true;
+    }
+    return false;
   }
   /** Accounts for `other` appearing on (d=1) or leaving (d=-1) `node`. */
   update(other: PodInfo, node: NodeInfo, d: number): void {
@@ -95,46 +128,28 @@ export function interPodAffinity(snapshot: Snapshot, args: { hardPodAffinityWeig
     name: NAME,
     eventsToRegister: () => [{ resource: 'Pod', action: 'All' }, { resource: 'Node', action: 'Add' }, { resource: 'Node', action: 'Update' }],
     preFilter(state: CycleState, pod: Pod, pi: PodInfo) {
-      const st = new FilterState(new Map(), new Map(), new Map(), pi);
-      const antiNodes = snapshot.havePodsWithRequiredAntiAffinity();
       const mine = pi.requiredAffinity.length > 0 || pi.requiredAntiAffinity.length > 0;
-      if (antiNodes.length === 0 && !mine) return Status.skip();
-      for (const ni of antiNodes) {
-        const labels = ni.node?.metadata.labels ?? {};
-        for (const other of ni.podsWithRequiredAntiAffinity) {
-          for (const t of other.requiredAntiAffinity) {
-            const v = labels[t.topologyKey];
-            if (v !== undefined && termMatches(t, pod)) bump(st.existingAnti, t.topologyKey, v, 1);
-          }
-        }
-      }
+      // Placed pods' required anti-affinity: each distinct term is tested against this pod once
+      // (a workload's replicas share one), and its domain counts come from the cache.
+      const antiGroups: AntiTermGroup[] = [];
+      for (const g of snapshot.requiredAntiAffinityTerms()) if (termMatches(g.term, pod)) antiGroups.push(g);
+      if (antiGroups.length === 0 && !mine) return Status.skip();
+      const st = new FilterState(new Map(), new Map(), new Map(), pi, antiGroups);
       if (mine) {
-        const count = (labels: Record<string, string>, other: PodInfo) => {
-          if (matchesAll(pi.requiredAffinity, other.pod)) {
-            for (const t of pi.requiredAffinity) {
-              const v = labels[t.topologyKey];
-              if (v !== undefined) bump(st.affinity, t.topologyKey, v, 1);
-            }
+        // This pod's terms against placed pods, a group of pods with equal namespace and labels
+        // at a time (all a term reads): a workload's replicas are matched once, then counted by node.
+        const countGroup = (g: LabelGroup) => {
+          if (pi.requiredAffinity.length > 0 && matchesAll(pi.requiredAffinity, g.pod)) {
+            for (const t of pi.requiredAffinity) addNodes(st.affinity, t.topologyKey, g.nodes);
           }
-          for (const t of pi.requiredAntiAffinity) {
-            const v = labels[t.topologyKey];
-            if (v !== undefined && termMatches(t, other.pod)) bump(st.anti, t.topologyKey, v, 1);
-          }
+          for (const t of pi.requiredAntiAffinity) if (termMatches(t, g.pod)) addNodes(st.anti, t.topologyKey, g.nodes);
         };
         // A term matches only pods in its namespaces: read just those, unless one term spans all.
         const namespaces = termNamespaces([...pi.requiredAffinity, ...pi.requiredAntiAffinity]);
         if (namespaces) {
-          for (const ns of namespaces) {
-            for (const { pi: other, node } of snapshot.podsInNamespace(ns)) {
-              const ni = snapshot.get(node);
-              if (ni) count(ni.node?.metadata.labels ?? {}, other);
-            }
-          }
+          for (const ns of namespaces) for (const g of snapshot.podGroupsInNamespace(ns)) countGroup(g);
         } else {
-          for (const ni of snapshot.nodeInfos()) {
-            const labels = ni.node?.metadata.labels ?? {};
-            for (const other of ni.pods) count(labels, other);
-          }
+          for (const g of snapshot.podGroups()) countGroup(g);
         }
       }
       state.write(PREFILTER_KEY, st);
@@ -150,12 +165,7 @@ export function interPodAffinity(snapshot: Snapshot, args: { hardPodAffinityWeig
       const st = state.read<FilterState>(PREFILTER_KEY);
       if (!st) return undefined;
       const labels = node.node?.metadata.labels ?? {};
-      if (st.existingAnti.size > 0) {
-        for (const [k, byValue] of st.existingAnti) {
-          const v = labels[k];
-          if (v !== undefined && (byValue.get(v) ?? 0) > 0) return Status.unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY);
-        }
-      }
+      if ((st.antiGroups.length > 0 || st.existingAnti.size > 0) && st.existingAntiCovers(labels)) return Status.unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY);
       for (const t of pi.requiredAntiAffinity) {
         const v = labels[t.topologyKey];
         if (v !== undefined && get(st.anti, t.topologyKey, v) > 0) return Status.unschedulable(ERR_REASON_ANTI_AFFINITY);
@@ -173,14 +183,14 @@ export function interPodAffinity(snapshot: Snapshot, args: { hardPodAffinityWeig
     },
     preScore(state, pod, pi, _filtered) {
       const hasPreferred = pi.preferredAffinity.length > 0 || pi.preferredAntiAffinity.length > 0;
-      const nodes = hasPreferred ? snapshot.nodeInfos() : snapshot.havePodsWithAffinity();
+      const nodes = hasPreferred ? snapshot.nodeInfos() : snapshot.havePodsScoringOthers();
       if (nodes.length === 0) return Status.skip();
       const scores: Counts = new Map();
       let labels: Record<string, string> = {};
       const add = (key: string, w: number) => { const v = labels[key]; if (v !== undefined && w) bump(scores, key, v, w); };
       // Without preferred terms of its own, the pod is scored only by existing pods' required
       // affinity and preferred terms: pods with nothing but required anti-affinity are skipped.
-      const scoresOthers = (o: PodInfo) => (hardWeight > 0 && o.requiredAffinity.length > 0) || o.preferredAffinity.length > 0 || o.preferredAntiAffinity.length > 0;
+      const scoresOthers = (o: PodInfo) => o.scoresOthers && (hardWeight > 0 || o.preferredAffinity.length > 0 || o.preferredAntiAffinity.length > 0);
       for (const ni of nodes) {
         labels = ni.node?.metadata.labels ?? {};
         for (const other of hasPreferred ? ni.pods : ni.podsWithAffinity) {
