@@ -32,10 +32,7 @@ const antiPod = (i: number, ns: string) => {
 
 const ZONE = { 'topology.kubernetes.io/zone': 'zone1' };
 
-/**
- * Upstream's node counts; fewer measured pods than upstream unless `full` (the API server here
- * writes far fewer objects per second than upstream's, so 10,000 measured pods take minutes).
- */
+/** Upstream's node and pod counts when `full` (the default); fewer measured pods for a quick look. */
 export function workloads(scale: number, full: boolean): Workload[] {
   const s = (n: number) => Math.max(1, Math.round(n * scale));
   return [
