@@ -144,23 +144,29 @@ export async function startDns(opts: DnsOptions): Promise<RunningDns> {
     if (out instanceof Promise) out.then(done, fail); else done(out);
   };
 
-  const udp = dgram.createSocket(net.isIPv6(opts.listen.host) ? 'udp6' : 'udp4');
   const failed = (err: unknown) => log('dns: query failed', { error: (err as Error).message });
-  udp.on('message', (msg, rinfo) => {
-    let out: Buffer | null | Promise<Buffer>;
-    try { out = answer(msg); } catch (err) { failed(err); return; }
-    settle(out, (b) => {
-      if (!b) return;
-      // Too big for UDP: send the header and question with TC set, so the client retries on TCP.
-      if (b.length > 512) {
-        const q = decode(msg);
-        b = encode({ id: q.id, qr: true, opcode: 0, aa: true, tc: true, rd: q.rd, ra: true, rcode: 0, questions: q.questions, answers: [] });
-      }
-      udp.send(b, rinfo.port, rinfo.address);
-    }, failed);
-  });
-  await new Promise<void>((ok, fail) => { udp.once('error', fail); udp.bind(opts.listen.port, opts.listen.host, () => { udp.off('error', fail); ok(); }); });
-  const port = udp.address().port;
+  const newUdp = () => {
+    const sock = dgram.createSocket(net.isIPv6(opts.listen.host) ? 'udp6' : 'udp4');
+    sock.on('message', (msg, rinfo) => {
+      let out: Buffer | null | Promise<Buffer>;
+      try { out = answer(msg); } catch (err) { failed(err); return; }
+      settle(out, (b) => {
+        if (!b) return;
+        // Too big for UDP: send the header and question with TC set, so the client retries on TCP.
+        if (b.length > 512) {
+          const q = decode(msg);
+          b = encode({ id: q.id, qr: true, opcode: 0, aa: true, tc: true, rd: q.rd, ra: true, rcode: 0, questions: q.questions, answers: [] });
+        }
+        sock.send(b, rinfo.port, rinfo.address);
+      }, failed);
+    });
+    return sock;
+  };
+  const bindUdp = (sock: dgram.Socket, port: number) =>
+    new Promise<void>((ok, fail) => { sock.once('error', fail); sock.bind(port, opts.listen.host, () => { sock.off('error', fail); ok(); }); });
+  let udp = newUdp();
+  await bindUdp(udp, opts.listen.port);
+  let port = udp.address().port;
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((s) => {
     sockets.add(s);
@@ -184,12 +190,24 @@ export async function startDns(opts: DnsOptions): Promise<RunningDns> {
       }
     });
   });
-  try {
-    await new Promise<void>((ok, fail) => { tcp.once('error', fail); tcp.listen(port, opts.listen.host, () => { tcp.off('error', fail); ok(); }); });
-  } catch (err) {
-    udp.close();
-    await factory.stop();
-    throw err;
+  const listenTcp = () => new Promise<void>((ok, fail) => { tcp.once('error', fail); tcp.listen(port, opts.listen.host, () => { tcp.off('error', fail); ok(); }); });
+  // UDP and TCP share one port number. With port 0 the kernel picked the UDP port, and another
+  // process may hold that number for TCP: pick again (a few times) rather than fail.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await listenTcp();
+      break;
+    } catch (err) {
+      udp.close();
+      const retry = opts.listen.port === 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 10;
+      if (!retry) {
+        await factory.stop();
+        throw err;
+      }
+      udp = newUdp();
+      await bindUdp(udp, 0);
+      port = udp.address().port;
+    }
   }
   log('dns: serving', { address: `${opts.listen.host}:${port}`, domain, upstream: upstreamText });
   return {

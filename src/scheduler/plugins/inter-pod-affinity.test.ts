@@ -117,3 +117,23 @@ test("existing pods' anti-affinity: replicas sharing a term count per domain, an
   const other = makePod('o', { labels: { app: 'db' } });
   assert.equal((ipa.preFilter(new CycleState(), other, new PodInfo(other), w.snapshot.nodeInfos()) as Status | undefined)?.code, Code.Skip);
 });
+
+test("existing pods' anti-affinity: two different terms on one topology key add up in a domain when a what-if removes one pod", () => {
+  const anti = (name: string, node: string, labels: Record<string, string>) => makePod(name, { node, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term(labels, 'zone')] } } } });
+  const byApp = anti('x', 'a1', { app: 'web' });
+  const byTier = anti('y', 'a2', { tier: 'front' });
+  const w = world(nodes, [byApp, byTier]);
+  const ipa = interPodAffinity(w.snapshot);
+  const pod = makePod('w', { labels: { app: 'web', tier: 'front' } });
+  const pi = new PodInfo(pod);
+  const state = new CycleState();
+  ipa.preFilter(state, pod, pi, w.snapshot.nodeInfos());
+  const verdict = () => ['a1', 'a2', 'b1'].map((n) => ipa.filter(state, pod, pi, w.snapshot.get(n)!)?.reasons?.[0] ?? 'fits');
+  const E = ERR_REASON_EXISTING_ANTI_AFFINITY;
+  assert.deepEqual(verdict(), [E, E, 'fits']);
+  // Without x, y's term still covers zone a.
+  ipa.preFilterExtensions!()!.removePod!(state, pod, new PodInfo(byApp), w.snapshot.get('a1')!);
+  assert.deepEqual(verdict(), [E, E, 'fits']);
+  ipa.preFilterExtensions!()!.removePod!(state, pod, new PodInfo(byTier), w.snapshot.get('a2')!);
+  assert.deepEqual(verdict(), ['fits', 'fits', 'fits']);
+});

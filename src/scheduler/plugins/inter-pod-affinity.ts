@@ -70,27 +70,36 @@ function termNamespaces(terms: AffinityTerm[]): Set<string> | null {
 }
 
 class FilterState implements StateData {
+  /** The matching groups by topology key: two terms on one key add up in a domain. */
+  private readonly antiByKey = new Map<string, AntiTermGroup[]>();
   /**
    * existingAnti holds only changes made during the cycle (addPod/removePod: nominated pods,
    * preemption's what-if); the placed pods' counts are the matching groups' own, read live.
    */
-  constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo, public antiGroups: AntiTermGroup[]) {}
+  constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo, public antiGroups: AntiTermGroup[]) {
+    for (const g of antiGroups) {
+      const k = g.term.topologyKey;
+      const list = this.antiByKey.get(k);
+      if (list) list.push(g);
+      else this.antiByKey.set(k, [g]);
+    }
+  }
   clone(): FilterState {
     return new FilterState(cloneCounts(this.existingAnti), cloneCounts(this.affinity), cloneCounts(this.anti), this.pi, this.antiGroups);
   }
   /** Whether a placed pod's required anti-affinity, matching this pod, covers the node. */
   existingAntiCovers(labels: Record<string, string>): boolean {
-    for (const g of this.antiGroups) {
-      const k = g.term.topologyKey;
+    for (const [k, groups] of this.antiByKey) {
       const v = labels[k];
-      if (v !== undefined && (g.domains.get(v) ?? 0) + get(this.existingAnti, k, v) > 0) return true;
+      if (v === undefined) continue;
+      let n = get(this.existingAnti, k, v);
+      for (const g of groups) n += g.domains.get(v) ?? 0;
+      if (n > 0) return true;
     }
     for (const [k, byValue] of this.existingAnti) {
+      if (this.antiByKey.has(k)) continue;
       const v = labels[k];
-      if (v === undefined || (byValue.get(v) ?? 0) <= 0) continue;
-      let n = byValue.get(v)!;
-      for (const g of this.antiGroups) if (g.term.topologyKey === k) n += g.domains.get(v) ?? 0;
-      if (n > 0) return true;
+      if (v !== undefined && (byValue.get(v) ?? 0) > 0) return true;
     }
     return false;
   }
