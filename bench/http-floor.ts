@@ -29,6 +29,14 @@ function mainThreadCpuMs(): number {
 }
 const processCpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
+/** Reads a response (or request) body to its end and parses it, as a real client would. */
+function readJson(stream: { setEncoding(e: BufferEncoding): unknown; on(ev: string, f: (c: string) => void): unknown }, done: () => void): void {
+  let body = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (c: string) => { body += c; });
+  stream.on('end', () => { JSON.parse(body); done(); });
+}
+
 async function clientThread(mode: Mode, port: number, n: number): Promise<void> {
   let one: () => Promise<void>;
   let close = () => {};
@@ -36,12 +44,7 @@ async function clientThread(mode: Mode, port: number, n: number): Promise<void> 
     const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
     close = () => agent.destroy();
     one = () => new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: PATH, agent, headers: { 'Content-Type': 'application/json', Accept: 'application/json' } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => { body += c; });
-        res.on('end', () => { JSON.parse(body); resolve(); });
-      });
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: PATH, agent, headers: { 'Content-Type': 'application/json', Accept: 'application/json' } }, (res) => readJson(res, resolve));
       req.on('error', reject);
       req.end(REQUEST);
     });
@@ -50,10 +53,7 @@ async function clientThread(mode: Mode, port: number, n: number): Promise<void> 
     close = () => session.close();
     one = () => new Promise((resolve, reject) => {
       const req = session.request({ ':method': 'POST', ':path': PATH, 'content-type': 'application/json', accept: 'application/json' });
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => { body += c; });
-      req.on('end', () => { JSON.parse(body); resolve(); });
+      readJson(req, resolve);
       req.on('error', reject);
       req.end(REQUEST);
     });
@@ -68,11 +68,7 @@ interface Round { mode: Mode; requests: number; perSec: number; serverUsPerReq: 
 
 async function round(mode: Mode, n: number): Promise<Round> {
   const handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => { body += c; });
-    req.on('end', () => {
-      JSON.parse(body);
+    readJson(req, () => {
       res.writeHead(201, { 'Content-Type': 'application/json' });
       res.end(RESPONSE);
     });
