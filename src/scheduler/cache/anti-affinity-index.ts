@@ -29,10 +29,6 @@ export class RequiredAntiAffinityIndex {
     return this.bySig.values();
   }
 
-  get size(): number {
-    return this.bySig.size;
-  }
-
   /** A pod with required anti-affinity placed on a node with these labels. */
   addPod(pi: PodInfo, labels: Labels): void {
     for (const t of pi.requiredAntiAffinity) {

@@ -114,7 +114,7 @@ export class SchedulerCache {
     ni.setNode(node);
     this.countImages(ni, 1);
     if (ni.podsWithRequiredAntiAffinity.length > 0 && (!had || before !== node.metadata.labels)) {
-      this.antiTerms.relabel(ni.podsWithRequiredAntiAffinity, had ? before : undefined, node.metadata.labels);
+      this.antiTerms.relabel(ni.podsWithRequiredAntiAffinity, before, node.metadata.labels);
     }
     if (!had) this.nodeSetVersion++;
   }

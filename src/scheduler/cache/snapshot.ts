@@ -1,6 +1,7 @@
 // What one scheduling cycle sees (framework.SharedLister): the node list in a stable order, lookup by
-// name, and the nodes whose pods carry affinity terms (InterPodAffinity looks only at those). The
-// lists are rebuilt only when the cache says they changed, so a cycle on 5,000 nodes starts in O(1).
+// name, the nodes whose pods can add to another pod's affinity score, and the cache's affinity
+// indexes (InterPodAffinity reads only those). The lists are rebuilt only when the cache says they
+// changed, so a cycle on 5,000 nodes starts in O(1).
 import type { NodeInfo } from './node-info.js';
 import type { SchedulerCache } from './cache.js';
 import type { LabelGroup } from './label-groups.js';
@@ -51,10 +52,11 @@ export class Snapshot {
 
   /** Live nodes with pods whose terms can add to another pod's InterPodAffinity score. */
   havePodsScoringOthers(): NodeInfo[] {
-    if (this.scoringVersion !== this.cache.scoringVersion * 1e6 + this.version) {
+    const v = this.cache.scoringVersion * 1e6 + this.version;
+    if (this.scoringVersion !== v) {
       this.scoring = [];
       for (const n of this.cache.nodesWithPodsScoringOthers()) if (n.node) this.scoring.push(n);
-      this.scoringVersion = this.cache.scoringVersion * 1e6 + this.version;
+      this.scoringVersion = v;
     }
     return this.scoring;
   }
